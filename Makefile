@@ -1,0 +1,58 @@
+# Signal Lab: `make run` serves the site, `make test` runs the whole suite.
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The first Python 3.12+ on PATH (pyenv honours .python-version); override with PYTHON=...
+PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: run test lint format lock bench chromium
+
+run: $(VENV)/.run-deps
+	$(PY) manage.py migrate --no-input
+	@echo "Signal Lab: http://$(HOST):$(PORT)/"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) -m uvicorn --app-dir site asgi:application \
+		--host $(HOST) --port $(PORT) --timeout-graceful-shutdown 3
+
+test: $(VENV)/.test-deps chromium
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint: $(VENV)/.test-deps
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.test-deps
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Re-pin after editing pyproject.toml's dependencies.
+lock: $(VENV)/.test-deps
+	$(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 pyproject.toml -o requirements.lock
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra test pyproject.toml -o requirements-test.lock
+
+$(PY):
+	@test -n "$(PYTHON)" || { \
+		echo "Signal Lab needs Python 3.12 or newer, but found: $$(python3 --version 2>&1)." >&2; \
+		echo "Install one (for example 'pyenv install 3.12') or run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.12" >&2; \
+		exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-deps: requirements.lock | $(PY)
+	$(PY) -m pip install -q -r requirements.lock
+	touch $@
+
+$(VENV)/.test-deps: requirements-test.lock | $(PY)
+	$(PY) -m pip install -q -r requirements-test.lock
+	touch $@ $(VENV)/.run-deps
+
+# Browser tests drive Debian's Chromium: Playwright's own browser download cannot work here.
+chromium:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else echo "Browser tests need Chromium: run 'sudo apt-get install chromium'." >&2; exit 1; fi; }

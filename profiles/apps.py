@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class ProfilesConfig(AppConfig):
+    name = "profiles"
+    verbose_name = "Profiles"
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_save
+
+        from profiles import receivers
+
+        post_save.connect(
+            receivers.create_profile,
+            sender=get_user_model(),
+            dispatch_uid="profiles.create_profile",
+        )
+        # Django's own update_last_login already keeps User.last_login: this adds only the profile.
+        user_logged_in.connect(receivers.record_login, dispatch_uid="profiles.record_login")

@@ -1,0 +1,34 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+def avatar_path(instance: "Profile", filename: str) -> str:
+    """Store avatars under a generated name: the uploaded name is never trusted or kept."""
+    return f"avatars/{uuid.uuid4().hex}"
+
+
+class ProfileManager(models.Manager["Profile"]):
+    def for_user(self, user: models.Model) -> "Profile":
+        """The user's profile, created now for users who predate the profiles app."""
+        profile, _ = self.get_or_create(user=user)
+        return profile
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    bio = models.TextField(blank=True, max_length=500)
+    avatar = models.ImageField(upload_to=avatar_path, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+    previous_login_at = models.DateTimeField(null=True, blank=True)
+    login_count = models.PositiveIntegerField(default=0)
+
+    objects = ProfileManager()
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
