@@ -37,8 +37,8 @@ lock: $(VENV)/.test-deps
 	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra test pyproject.toml -o requirements-test.lock
 
 $(PY):
-	@test -n "$(PYTHON)" || { \
-		echo "Signal Lab needs Python 3.12 or newer, but found: $$(python3 --version 2>&1)." >&2; \
+	@$(or $(PYTHON),false) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
+		echo "Signal Lab needs Python 3.12 or newer; found: $$($(or $(PYTHON),python3) --version 2>&1)." >&2; \
 		echo "Install one (for example 'pyenv install 3.12') or run: make $(MAKECMDGOALS) PYTHON=/path/to/python3.12" >&2; \
 		exit 1; }
 	$(PYTHON) -m venv $(VENV)
