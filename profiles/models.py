@@ -2,11 +2,25 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 def avatar_path(instance: "Profile", filename: str) -> str:
     """Store avatars under a generated name: the uploaded name is never trusted or kept."""
     return f"avatars/{uuid.uuid4().hex}"
+
+
+class Topic(models.Model):
+    """Something a visitor can be interested in: the many-to-many that shows m2m_changed."""
+
+    name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ProfileManager(models.Manager["Profile"]):
@@ -27,6 +41,7 @@ class Profile(models.Model):
     last_login_at = models.DateTimeField(null=True, blank=True)
     previous_login_at = models.DateTimeField(null=True, blank=True)
     login_count = models.PositiveIntegerField(default=0)
+    interests = models.ManyToManyField(Topic, blank=True, related_name="profiles")
 
     objects = ProfileManager()
 

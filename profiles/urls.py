@@ -5,4 +5,6 @@ from profiles import views
 urlpatterns = [
     path("", views.profile, name="profile"),
     path("bio/", views.edit_bio, name="edit_bio"),
+    path("interests/", views.edit_interests, name="edit_interests"),
+    path("delete/", views.delete_account, name="delete_account"),
 ]

@@ -1,6 +1,13 @@
 import pytest
+from django.core.cache import cache
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache: no test may inherit another's."""
+    cache.clear()
 
 
 @pytest.fixture
