@@ -3,10 +3,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from profiles import avatars
+
 
 def avatar_path(instance: "Profile", filename: str) -> str:
     """Store avatars under a generated name: the uploaded name is never trusted or kept."""
-    return f"avatars/{uuid.uuid4().hex}"
+    return f"avatars/{uuid.uuid4().hex}{avatars.EXTENSION}"
 
 
 class ProfileManager(models.Manager["Profile"]):
@@ -32,3 +34,13 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+def delete_avatar_file(name: str) -> None:
+    """Delete a stored avatar file, unless a profile still names it.
+
+    The check makes a late or repeated call harmless: a file whose new row never got written,
+    or whose old row was never replaced, stays exactly as the database says it should.
+    """
+    if name and not Profile.objects.filter(avatar=name).exists():
+        Profile._meta.get_field("avatar").storage.delete(name)
