@@ -17,6 +17,7 @@ FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 SIDE = 256
+QUALITY = 82
 CONTENT_TYPE = "image/webp"
 EXTENSION = ".webp"
 
@@ -37,8 +38,6 @@ OTHER_SIGNATURES = {
     b"\x00\x00\x00\x0cJXL ": "JPEG XL",
 }
 ISO_BRANDS = {b"heic": "HEIC", b"heix": "HEIC", b"mif1": "HEIF", b"avif": "AVIF"}
-# Modes that Pillow can shrink directly; any other is converted at full size first.
-RESAMPLABLE_MODES = {"L", "LA", "RGB", "RGBA", "CMYK"}
 
 
 class AvatarError(Exception):
@@ -177,19 +176,34 @@ def _unidentified(head: bytes) -> AvatarError:
 
 
 def _square(image: Image.Image) -> Image.Image:
-    """Decode at the smallest scale that still covers SIDE, upright, centre-cropped, SIDExSIDE."""
-    if image.mode not in RESAMPLABLE_MODES:
-        image = _rgb(image)
-    scale = SIDE / min(image.size)
-    # For JPEG this sets the decoder's DCT scaling (draft): the full-size pixels never exist.
-    image.thumbnail(
-        (math.ceil(image.width * scale), math.ceil(image.height * scale)),
-        Image.Resampling.LANCZOS,
-        reducing_gap=3.0,
-    )
-    # Only after shrinking: rotating the full-size pixels would cost a full-size copy.
-    image = _rgb(ImageOps.exif_transpose(image))
-    return image.resize((SIDE, SIDE), Image.Resampling.LANCZOS, box=_centre_square(image.size))
+    """Decode as little as possible; return the upright centre square, SIDE pixels wide."""
+    scale = 2 * SIDE / min(image.size)
+    # JPEG only: the decoder's DCT scaling skips the detail we would throw away, so a 24 MP
+    # photo is decoded at 1/4 size and its full-size pixels never exist.
+    image.draft(None, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+    square = _reduced_centre(image)
+    square.info = image.info
+    # Turned only now, on the small square: a centre crop looks the same either way round.
+    return ImageOps.exif_transpose(square.resize((SIDE, SIDE), Image.Resampling.LANCZOS))
+
+
+def _reduced_centre(image: Image.Image) -> Image.Image:
+    """The centre square in RGB(A), box-reduced by a whole factor but not below 2 x SIDE.
+
+    A strip at a time, so the memory needed is the decoded file plus one strip: converting the
+    whole image, or Pillow's premultiplied copy of one with alpha, would each cost its size again.
+    """
+    left, top, right, bottom = _centre_square(image.size)
+    side = right - left
+    factor = max(1, side // (2 * SIDE))
+    rows = 16 * factor
+    reduced = None
+    for y in range(top, bottom, rows):
+        strip = _rgb(image.crop((left, y, right, min(y + rows, bottom)))).reduce(factor)
+        if reduced is None:
+            reduced = Image.new(strip.mode, (math.ceil(side / factor),) * 2)
+        reduced.paste(strip, (0, (y - top) // factor))
+    return reduced
 
 
 def _rgb(image: Image.Image) -> Image.Image:
@@ -212,5 +226,5 @@ def _centre_square(size: tuple[int, int]) -> tuple[int, int, int, int]:
 def _encode(image: Image.Image) -> bytes:
     """WebP with no exif, icc_profile or xmp argument: Pillow then writes no metadata at all."""
     out = io.BytesIO()
-    image.save(out, "WEBP", quality=82)
+    image.save(out, "WEBP", quality=QUALITY)
     return out.getvalue()
