@@ -172,3 +172,8 @@ def test_oversized_form_fields_get_bad_request_not_server_error(member, settings
     file = SimpleUploadedFile("photo.jpg", images.jpeg())
     response = member.post("/profile/avatar/", {"avatar": file, "padding": padding})
     assert response.status_code == 400
+
+
+def test_admin_shows_the_avatar_without_an_upload_field(admin_client, user):
+    response = admin_client.get(f"/admin/profiles/profile/{user.profile.pk}/change/")
+    assert response.status_code == 200 and b'type="file"' not in response.content

@@ -77,3 +77,19 @@ def test_oversize_upload_over_http_gets_a_form_error(page: Page):
     )
     assert response.status == 200
     assert "This file is over 10 MB" in response.text()
+
+
+def test_a_request_refused_in_front_of_the_app_shows_a_message(browser, live_url):
+    # Its own tab, not the `page` fixture: Chromium logs the 413 as a console error, as it should.
+    context = browser.new_context(base_url=live_url)
+    try:
+        page = context.new_page()
+        sign_up(page, "proxied@example.com")
+        page.route("**/profile/avatar/", lambda route: route.fulfill(status=413, body="Too large"))
+        choose(page, "holiday.jpg", images.jpeg())
+        page.get_by_role("button", name="Upload avatar").click()
+        expect(page.locator("[data-upload-error]")).to_have_text(
+            "This file is too large to upload."
+        )
+    finally:
+        context.close()
