@@ -6,6 +6,7 @@ call the same code. Every file is treated as hostile until Pillow has decoded it
 
 import io
 import math
+import struct
 import time
 import warnings
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 SIDE = 256
 QUALITY = 82
-CONTENT_TYPE = "image/webp"
 EXTENSION = ".webp"
 
 # Pillow's own bomb guard, lowered to our cap. Between the cap and twice it Pillow only warns:
@@ -94,19 +94,20 @@ class Avatar:
 def check(source: bytes | BinaryIO) -> tuple[str, tuple[int, int]]:
     """Refuse what can be refused without decoding; return the format and pixel size."""
     stream = _stream(source)
-    with _open(stream, _length(stream)) as image:
+    _length(stream)
+    with _open(stream) as image:
         return image.format or "", image.size
 
 
 def process(source: bytes | BinaryIO) -> Avatar:
-    """Decode an uploaded image and return a SIDExSIDE WebP avatar without any metadata.
+    """Decode an uploaded image and return a SIDE x SIDE WebP avatar without any metadata.
 
     Raises an AvatarError subclass for every file it refuses.
     """
     started = time.perf_counter()
     stream = _stream(source)
     source_bytes = _length(stream)
-    with _open(stream, source_bytes) as image:
+    with _open(stream) as image:
         source_format, source_size = image.format or "", image.size
         try:
             data = _encode(_square(image))
@@ -127,7 +128,7 @@ def process(source: bytes | BinaryIO) -> Avatar:
 
 
 def _stream(source: bytes | BinaryIO) -> BinaryIO:
-    return io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    return io.BytesIO(source) if isinstance(source, bytes) else source
 
 
 def _length(stream: BinaryIO) -> int:
@@ -140,9 +141,9 @@ def _length(stream: BinaryIO) -> int:
     return length
 
 
-def _open(stream: BinaryIO, length: int) -> Image.Image:
+def _open(stream: BinaryIO) -> Image.Image:
     """Open the header with only the accepted formats' parsers; refuse by the pixel count."""
-    head = stream.read(64)
+    head = stream.read(256)
     stream.seek(0)
     try:
         image = Image.open(stream, formats=FORMATS)
@@ -181,10 +182,18 @@ def _square(image: Image.Image) -> Image.Image:
     # JPEG only: the decoder's DCT scaling skips the detail we would throw away, so a 24 MP
     # photo is decoded at 1/4 size and its full-size pixels never exist.
     image.draft(None, (math.ceil(image.width * scale), math.ceil(image.height * scale)))
-    square = _reduced_centre(image)
-    square.info = image.info
-    # Turned only now, on the small square: a centre crop looks the same either way round.
-    return ImageOps.exif_transpose(square.resize((SIDE, SIDE), Image.Resampling.LANCZOS))
+    square = _reduced_centre(image).resize((SIDE, SIDE), Image.Resampling.LANCZOS)
+    return _upright(square, image.info)
+
+
+def _upright(square: Image.Image, info: dict) -> Image.Image:
+    """Apply the source's EXIF orientation to the small square: a centre crop turns with it."""
+    square.info = info
+    try:
+        return ImageOps.exif_transpose(square)
+    # Broken EXIF is common in real photos and is dropped anyway: keep the pixels as stored.
+    except (SyntaxError, ValueError, OSError, struct.error):
+        return square
 
 
 def _reduced_centre(image: Image.Image) -> Image.Image:

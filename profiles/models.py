@@ -39,8 +39,8 @@ class Profile(models.Model):
 def delete_avatar_file(name: str) -> None:
     """Delete a stored avatar file, unless a profile still names it.
 
-    The check makes a late or repeated call harmless: a file whose new row never got written,
-    or whose old row was never replaced, stays exactly as the database says it should.
+    Asking the database first makes a late, repeated or mistaken call harmless: a file that a
+    row points at is never deleted.
     """
     if name and not Profile.objects.filter(avatar=name).exists():
         Profile._meta.get_field("avatar").storage.delete(name)

@@ -74,6 +74,11 @@ def test_exif_orientation_turns_the_image_upright():
     assert near(result.getpixel((50, 128)), images.BLUE)
 
 
+def test_unreadable_exif_is_ignored_not_refused():
+    data = images.encode(images.halves(), "JPEG", exif=b"Exif\x00\x00not a TIFF header")
+    assert processed(data).size == (256, 256)
+
+
 def test_exif_and_gps_are_not_kept():
     avatar = avatars.process(images.rotated_jpeg_with_gps())
     assert not opened(avatar.data).getexif()
