@@ -15,6 +15,11 @@ class BioForm(forms.ModelForm):
         fields = ["bio"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
 
+    def save(self, commit: bool = True) -> Profile:
+        """Write only the bio: a full-row save would undo a login counted meanwhile."""
+        self.instance.save(update_fields=["bio", "updated_at"])
+        return self.instance
+
 
 class InterestsForm(forms.ModelForm):
     """Saving adds and removes only what changed, so m2m_changed carries just those pks."""
@@ -23,6 +28,11 @@ class InterestsForm(forms.ModelForm):
         model = Profile
         fields = ["interests"]
         widgets = {"interests": forms.CheckboxSelectMultiple}
+
+    def save(self, commit: bool = True) -> Profile:
+        """Change only the interests: the profile row itself is not saved."""
+        self.instance.interests.set(self.cleaned_data["interests"])
+        return self.instance
 
 
 class DeleteAccountForm(forms.Form):
