@@ -8,9 +8,10 @@ class ProfilesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from profiles import receivers
+        from profiles.models import Profile
 
         post_save.connect(
             receivers.create_profile,
@@ -19,3 +20,14 @@ class ProfilesConfig(AppConfig):
         )
         # Django's own update_last_login already keeps User.last_login: this adds only the profile.
         user_logged_in.connect(receivers.record_login, dispatch_uid="profiles.record_login")
+        pre_save.connect(
+            receivers.resize_avatar, sender=Profile, dispatch_uid="profiles.resize_avatar"
+        )
+        post_save.connect(
+            receivers.delete_replaced_avatar,
+            sender=Profile,
+            dispatch_uid="profiles.delete_replaced_avatar",
+        )
+        post_delete.connect(
+            receivers.delete_avatar, sender=Profile, dispatch_uid="profiles.delete_avatar"
+        )

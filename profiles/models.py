@@ -4,10 +4,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from profiles import avatars
+
 
 def avatar_path(instance: "Profile", filename: str) -> str:
     """Store avatars under a generated name: the uploaded name is never trusted or kept."""
-    return f"avatars/{uuid.uuid4().hex}"
+    return f"avatars/{uuid.uuid4().hex}{avatars.EXTENSION}"
 
 
 class Topic(models.Model):
@@ -47,3 +49,13 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
+
+
+def delete_avatar_file(name: str) -> None:
+    """Delete a stored avatar file, unless a profile still names it.
+
+    Asking the database first makes a late, repeated or mistaken call harmless: a file that a
+    row points at is never deleted.
+    """
+    if name and not Profile.objects.filter(avatar=name).exists():
+        Profile._meta.get_field("avatar").storage.delete(name)

@@ -1,12 +1,17 @@
 """Signal receivers of the profiles app; ProfilesConfig.ready() connects each one."""
 
+from functools import partial
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
-from profiles.models import Profile
+from profiles import avatars
+from profiles.models import Profile, delete_avatar_file
+from profiles.signals import avatar_processed
 
 
 def create_profile(sender: type, instance: Any, created: bool, raw: bool = False, **kwargs) -> None:
@@ -29,3 +34,42 @@ def record_login(sender: type, request: HttpRequest | None, user: Any, **kwargs)
         last_login_at=timezone.now(),
         login_count=F("login_count") + 1,
     )
+
+
+def resize_avatar(
+    sender: type[Profile],
+    instance: Profile,
+    raw: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs,
+) -> None:
+    """A signal receiver which turns a newly uploaded avatar into a small square WebP image.
+
+    Only a new file, not yet in storage, is processed: every other save passes straight through.
+    A file the pipeline refuses raises avatars.AvatarError before anything reaches storage.
+    """
+    avatar = instance.avatar
+    if raw or not avatar or avatar._committed:
+        return
+    if update_fields is not None and "avatar" not in update_fields:
+        return
+    processed = avatars.process(avatar.file)
+    # The file the row names now, for delete_replaced_avatar once this save is written.
+    instance._replaced_avatar = (
+        sender.objects.filter(pk=instance.pk).values_list("avatar", flat=True).first() or ""
+    )
+    instance.avatar = ContentFile(processed.data, name=f"avatar{avatars.EXTENSION}")
+    avatar_processed.send(sender=sender, instance=instance, **processed.facts())
+
+
+def delete_replaced_avatar(sender: type[Profile], instance: Profile, **kwargs) -> None:
+    """A signal receiver which deletes the avatar file a save replaced, once the save commits."""
+    replaced = instance.__dict__.pop("_replaced_avatar", "")
+    if replaced:
+        transaction.on_commit(partial(delete_avatar_file, replaced), robust=True)
+
+
+def delete_avatar(sender: type[Profile], instance: Profile, **kwargs) -> None:
+    """A signal receiver which deletes a deleted profile's avatar file once the deletion commits."""
+    if instance.avatar:
+        transaction.on_commit(partial(delete_avatar_file, instance.avatar.name), robust=True)

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -8,6 +10,13 @@ PASSWORD = "correct-horse-battery-staple"
 def empty_cache():
     """Rate-limit counters live in the cache: no test may inherit another's."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    """A fresh MEDIA_ROOT for every test, so no test writes into the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
 from django.test import Client
 
+from profiles.forms import BioForm
 from profiles.models import Profile
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,12 @@ def test_bio_is_shown_as_text_not_html(client, user):
     client.force_login(user)
     response = client.get("/profile/")
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in response.content
+
+
+def test_bio_save_keeps_a_login_counted_meanwhile(user):
+    loaded_before_login = Profile.objects.get(user=user)
+    user_logged_in.send(sender=type(user), request=None, user=user)
+    form = BioForm({"bio": "Hello"}, instance=loaded_before_login)
+    assert form.is_valid()
+    form.save()
+    assert Profile.objects.get(user=user).login_count == 1
