@@ -8,7 +8,7 @@ class ProfilesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_delete, post_save, pre_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from profiles import receivers
         from profiles.models import Profile
@@ -30,4 +30,9 @@ class ProfilesConfig(AppConfig):
         )
         post_delete.connect(
             receivers.delete_avatar, sender=Profile, dispatch_uid="profiles.delete_avatar"
+        )
+        m2m_changed.connect(
+            receivers.touch_profile_on_interests_change,
+            sender=Profile.interests.through,
+            dispatch_uid="profiles.touch_profile_on_interests_change",
         )

@@ -73,3 +73,17 @@ def delete_avatar(sender: type[Profile], instance: Profile, **kwargs) -> None:
     """A signal receiver which deletes a deleted profile's avatar file once the deletion commits."""
     if instance.avatar:
         transaction.on_commit(partial(delete_avatar_file, instance.avatar.name), robust=True)
+
+
+def touch_profile_on_interests_change(
+    sender: type, instance: Any, action: str, reverse: bool, pk_set: set | None, **kwargs
+) -> None:
+    """A signal receiver which stamps updated_at on profiles whose interests changed.
+
+    Its being connected is also what makes add() and remove() send m2m_changed at all.
+    """
+    if not action.startswith("post_"):
+        return
+    # Changed from the topic's side (topic.profiles.add(...)), the profiles are the pk_set.
+    profile_pks = (pk_set or set()) if reverse else {instance.pk}
+    Profile.objects.filter(pk__in=profile_pks).update(updated_at=timezone.now())

@@ -67,3 +67,16 @@ def test_unknown_topic_is_rejected(client, user):
     client.force_login(user)
     client.post("/profile/interests/", {"interests": [999_999]})
     assert not user.profile.interests.exists()
+
+
+def test_changing_interests_stamps_the_profile(client, user):
+    before = Profile.objects.get(user=user).updated_at
+    client.force_login(user)
+    client.post("/profile/interests/", {"interests": topic_pks("signals")})
+    assert Profile.objects.get(user=user).updated_at > before
+
+
+def test_adding_from_the_topic_side_stamps_the_profile(user):
+    before = Profile.objects.get(user=user).updated_at
+    Topic.objects.get(slug="htmx").profiles.add(user.profile)
+    assert Profile.objects.get(user=user).updated_at > before
