@@ -1,0 +1,33 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from feed.capture import sends_during
+from feed.queries import visitor_of
+from playground.models import SandboxNote
+from playground.operations import MAX_NOTES, OPERATIONS, SandboxFull
+from profiles.views import HtmxHttpRequest
+
+
+def _context(request: HtmxHttpRequest, **extra) -> dict[str, object]:
+    notes = SandboxNote.objects.filter(visitor=visitor_of(request))
+    return {"operations": OPERATIONS.values(), "notes": notes, "max_notes": MAX_NOTES, **extra}
+
+
+@require_GET
+def playground(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "playground/playground.html", _context(request))
+
+
+@require_POST
+def run(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    operation = OPERATIONS.get(slug)
+    if operation is None:
+        raise Http404("No such playground operation.")
+    with sends_during() as sent:
+        try:
+            outcome = operation.run(visitor_of(request))
+        except SandboxFull as full:
+            outcome = str(full)
+    template = "playground/playground.html" + ("#result" if request.htmx else "")
+    return render(request, template, _context(request, ran=operation, outcome=outcome, sent=sent))

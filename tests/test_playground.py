@@ -1,0 +1,97 @@
+import re
+
+import pytest
+from django.test import Client
+
+from playground.models import SandboxNote
+from playground.operations import MAX_NOTES
+
+pytestmark = pytest.mark.django_db
+
+
+def run(client: Client, slug: str) -> str:
+    response = client.post(f"/playground/{slug}/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def signals_shown(html: str) -> list[str]:
+    """The signal names the result lists, in order."""
+    return re.findall(r'<li class="sent-signal[^"]*">\s*<code>(\w+)</code>', html)
+
+
+def test_page_lists_every_operation(client):
+    response = client.get("/playground/")
+    assert response.content.count(b'class="operation"') == 10
+
+
+def test_save_shows_pre_and_post_save(client):
+    html = run(client, "save")
+    assert signals_shown(html)[:2] == ["pre_save", "post_save"]
+
+
+def test_update_fields_is_reported(client):
+    run(client, "save")
+    html = run(client, "update-fields")
+    assert "update_fields" in html
+    assert "pre_save" in signals_shown(html)
+
+
+def test_queryset_update_sends_nothing(client):
+    run(client, "save")
+    html = run(client, "queryset-update")
+    assert signals_shown(html) == []
+    assert "No signal was sent." in html
+
+
+def test_bulk_create_sends_no_save_signals(client):
+    html = run(client, "bulk-create")
+    assert signals_shown(html) == []
+
+
+def test_queryset_delete_sends_delete_signals_per_row(client):
+    run(client, "bulk-create")
+    html = run(client, "queryset-delete")
+    assert signals_shown(html).count("post_delete") == 3
+
+
+def test_send_lets_the_exception_through_and_skips_later_receivers(client):
+    html = run(client, "send")
+    assert "never ran" in html
+    assert "count_sandbox_notes</code> (not run)" in html
+
+
+def test_send_robust_runs_every_receiver(client):
+    html = run(client, "send-robust")
+    assert '<code class="outcome-returned">count_sandbox_notes</code>' in html
+    assert "ValueError" in html
+
+
+def test_rolled_back_save_fires_signals_but_leaves_no_row(client):
+    html = run(client, "rollback")
+    assert signals_shown(html)[:2] == ["pre_save", "post_save"]
+    assert "note_committed" not in signals_shown(html)
+    assert not SandboxNote.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_save_sends_note_committed(client):
+    html = run(client, "on-commit")
+    assert "note_committed" in signals_shown(html)
+
+
+def test_sandbox_is_bounded(client):
+    for _ in range(MAX_NOTES // 3 + 1):
+        run(client, "bulk-create")
+    assert SandboxNote.objects.count() <= MAX_NOTES
+
+
+def test_visitors_never_touch_each_others_notes(client):
+    run(client, "save")
+    other = Client()
+    run(other, "queryset-delete")
+    assert SandboxNote.objects.count() == 1
+
+
+def test_unknown_operation_is_404(client):
+    assert client.post("/playground/nope/").status_code == 404
