@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "profiles",
     "feed",
+    "playground",
+    "walkthrough",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
 from django.views.static import serve
 
+from walkthrough.views import home
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("profiles.urls")),
     path("feed/", include("feed.urls")),
+    path("playground/", include("playground.urls")),
     path("admin/", admin.site.urls),
 ]
 

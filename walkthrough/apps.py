@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WalkthroughConfig(AppConfig):
+    name = "walkthrough"
+    verbose_name = "Walkthrough"
