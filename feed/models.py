@@ -5,7 +5,7 @@ from django.db import models
 
 class Family(models.TextChoices):
     MODEL = "model", "Model"
-    REQUEST = "request", "Request"
+    REQUEST = "request", "Request and core"
     AUTH = "auth", "Auth"
     ALLAUTH = "allauth", "allauth"
     CUSTOM = "custom", "Custom"

@@ -55,14 +55,15 @@ _scan_lock = threading.Lock()
 
 
 def family_of(module: str) -> str:
+    """Model, auth and allauth signals by their module; Django's others join the request family."""
     if module.startswith("django.db."):
         return Family.MODEL
-    if module == "django.core.signals":
-        return Family.REQUEST
     if module.startswith("django.contrib.auth."):
         return Family.AUTH
     if module.startswith("allauth."):
         return Family.ALLAUTH
+    if module.startswith("django."):
+        return Family.REQUEST
     return Family.CUSTOM
 
 
