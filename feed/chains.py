@@ -19,7 +19,7 @@ from typing import Any
 from django.dispatch import Signal
 from django.urls import Resolver404, resolve
 
-from feed.models import Event, Origin
+from feed.models import Origin
 from feed.registry import ReceiverInfo, name_of, sender_label
 from feed.summaries import mask_emails, safe_args, summarise
 
@@ -109,12 +109,12 @@ class Chain:
         if target is not None:
             target.instances += 1
 
-    def rows(self) -> list[Event]:
-        """The chain's events as unsaved rows, stamped with its visitor and redacted origin."""
+    def records(self) -> list[dict[str, Any]]:
+        """The chain's events as Event field values, stamped with its visitor and origin."""
         origin = self.origin
         if self.kind == Origin.REQUEST:
             origin = f"{self.origin} {redact_path(self.path)}"
-        return [send.row(origin) for send in self.sends]
+        return [send.record(origin) for send in self.sends]
 
 
 class Send:
@@ -148,10 +148,10 @@ class Send:
         if error is not None:
             self.error = error_text(error)
 
-    def row(self, origin: str) -> Event:
+    def record(self, origin: str) -> dict[str, Any]:
         chain = self.chain
         offset = self.start - chain.started
-        return Event(
+        return dict(
             chain=chain.id,
             seq=self.seq,
             parent_seq=self.parent.send.seq if self.parent else None,

@@ -123,7 +123,8 @@ def name_of(signal: Signal) -> SignalName:
 def named_signals() -> list[tuple[SignalName, Signal]]:
     """Every module-level signal, sorted by family, module and name."""
     _scan()
-    pairs = [(name, signal) for signal, name in list(_names.items())]
+    with _scan_lock:
+        pairs = [(name, signal) for signal, name in _names.items()]
     return sorted(pairs, key=lambda pair: (pair[0].family, pair[0].module, pair[0].name))
 
 

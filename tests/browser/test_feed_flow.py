@@ -28,7 +28,9 @@ def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
     user_created.locator("summary").first.click()
     create_profile = user_created.locator("li.receiver").filter(has_text="create_profile").first
     expect(create_profile.locator(".receiver-where").first).to_have_text("profiles/receivers.py:12")
-    expect(event(create_profile, "post_save", "of watcher@… created")).to_be_visible()
+    profile_created = event(create_profile, "post_save", "of watcher@… created")
+    expect(profile_created).to_be_visible()
+    profile_created.scroll_into_view_if_needed()
     screenshot("signup-tree")
 
     actor.get_by_role("button", name="Log out").click()
@@ -77,3 +79,15 @@ def test_the_feed_folds_on_a_phone(page: Page, screenshot):
     panel.locator("summary").first.click()
     expect(event(page, "user_login_failed", "Login failed for nobody@…")).to_be_visible()
     screenshot("phone-open")
+
+
+def test_without_event_source_the_feed_polls(page: Page, screenshot):
+    page.context.add_init_script("delete window.EventSource")
+    page.goto("/")
+    expect(page.locator("[data-feed-status]")).to_have_text("polling")
+    actor = page.context.new_page()
+    actor.goto("/accounts/login/")
+    expect(chain(page, "GET /accounts/login/")).to_be_visible(timeout=15_000)
+    expect(page.locator("#feed-chains > li.chain")).to_have_count(2)
+    screenshot("polling")
+    actor.close()

@@ -5,6 +5,7 @@ from django.test import Client
 
 from feed.models import Event
 from tests.feed.conftest import feed_visitor
+from tests.feed.test_recorder import ping
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,19 @@ def test_staff_can_switch_to_everyones_events(signed_up, staff_client):
     content = response.content.decode()
     assert "POST /accounts/signup/" in content and "stream/?after=" in content
     assert "scope=all" in content and "Show only my events" in content
+
+
+def test_staff_see_commands_and_the_shell_among_everyones_events(staff_client, monkeypatch):
+    monkeypatch.setattr("sys.argv", ["manage.py", "shell"])
+    ping.send(sender="shell")
+    staff_client.post("/feed/scope/", {"everyone": "1"})
+    assert ">manage.py shell</a>" in staff_client.get("/").content.decode()
+
+
+def test_a_switched_off_feed_says_so(client, settings):
+    settings.FEED_ENABLED = False
+    content = client.get("/").content.decode()
+    assert "The recorder is switched off" in content and "sse-connect" not in content
 
 
 def test_the_waterfall_draws_a_bar_per_send_and_receiver(signed_up):
