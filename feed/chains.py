@@ -79,9 +79,13 @@ def redact_path(path: str) -> str:
         match = resolve(path)
     except Resolver404:
         return path[:150]
-    for key, value in match.kwargs.items():
-        if str(value):
-            path = path.replace(str(value), f"<{key}>")
+    named = [(f"<{key}>", str(value)) for key, value in match.kwargs.items()]
+    arguments = [*named, *(("<arg>", str(value)) for value in match.args)]
+    # Longest first, so a short value inside a longer one cannot split it; from the right,
+    # because arguments follow the literal parts of a route.
+    for name, value in sorted(arguments, key=lambda pair: -len(pair[1])):
+        head, found, tail = path.rpartition(value)
+        path = f"{head}{name}{tail}" if found and value else path
     return path[:150]
 
 
@@ -121,10 +125,18 @@ class Send:
     """One send of one signal: its safe arguments, summary and the receivers that ran."""
 
     def __init__(
-        self, chain: Chain, seq: int, signal: Signal, sender: Any, named: dict, method: str, parent
+        self,
+        chain: Chain,
+        seq: int,
+        signal: Signal,
+        sender: Any,
+        named: dict[str, Any],
+        method: str,
+        parent: "Call | None",
     ) -> None:
-        self.chain, self.seq, self.signal, self.parent = chain, seq, signal, parent
-        self.method = method
+        self.chain, self.seq, self.signal, self.method, self.parent = (
+            chain, seq, signal, method, parent
+        )  # fmt: skip
         self.name = name_of(signal)
         self.sender = sender_label(sender)
         self.summary = summarise(self.name.name, sender, named)

@@ -5,6 +5,7 @@ of unknown meaning, requests, environs, credentials' values, passwords and hashe
 Emails show only their local part ("alice@…"), and nothing here runs a database query.
 """
 
+import math
 import re
 from typing import Any
 
@@ -35,8 +36,10 @@ def model_ref(instance: models.Model) -> dict[str, Any]:
 
 
 def _safe_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool | int):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)  # JSON has no NaN or infinity.
     if isinstance(value, models.Model):
         return model_ref(value)
     if isinstance(value, type) and issubclass(value, models.Model):

@@ -96,7 +96,7 @@ async def stream(request: HttpRequest) -> HttpResponse:
     """The live stream. Only ASGI can hold it open: elsewhere 204 sends the page to polling."""
     if not isinstance(request, ASGIRequest):
         return HttpResponse(status=204)
-    visitor = queries.visitor_of(request)
+    visitor: str | None = queries.visitor_of(request)
     if request.GET.get("scope") == "all":
         user = await request.auser()
         if not user.is_staff:
