@@ -30,6 +30,8 @@ def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
     expect(create_profile.locator(".receiver-where").first).to_have_text("profiles/receivers.py:12")
     profile_created = event(create_profile, "post_save", "of watcher@… created")
     expect(profile_created).to_be_visible()
+    create_profile.get_by_role("button", name="source").first.click()
+    expect(create_profile.locator(".source-code")).to_contain_text("def create_profile(")
     profile_created.scroll_into_view_if_needed()
     screenshot("signup-tree")
 
