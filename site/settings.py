@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "profiles",
+    "feed",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "feed.middleware.FeedMiddleware",
 ]
 
 ROOT_URLCONF = "urls"
@@ -170,6 +172,9 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The live feed records every signal send in this process; other FEED_* defaults: feed/conf.py.
+FEED_ENABLED = env_bool("DJANGO_FEED_ENABLED", True)
 
 LOGGING = {
     "version": 1,

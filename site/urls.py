@@ -8,6 +8,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("profiles.urls")),
+    path("feed/", include("feed.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.core import checks
+
+
+class FeedConfig(AppConfig):
+    name = "feed"
+    verbose_name = "Live signal feed"
+
+    def ready(self) -> None:
+        from feed import recorder
+        from feed.checks import check_middleware
+        from feed.conf import feed_setting
+
+        checks.register(check_middleware)
+        # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
+        if feed_setting("FEED_ENABLED"):
+            recorder.install()

@@ -1,0 +1,30 @@
+"""The feed's settings, each with a default: a project sets only what it changes."""
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Off switch: with False the recorder is never installed and the feed shows nothing new.
+    "FEED_ENABLED": True,
+    # Retention: whichever bound is hit first prunes the oldest events.
+    "FEED_MAX_EVENTS": 10_000,
+    "FEED_MAX_AGE_SECONDS": 24 * 3600,
+    # Prune after this many writes in a process (and on the first write).
+    "FEED_PRUNE_EVERY": 200,
+    # The live stream: idle heartbeat, safety-net poll of the table, and reconnect after this
+    # long so permissions are re-checked and every connection exercises Last-Event-ID.
+    "FEED_HEARTBEAT_SECONDS": 15.0,
+    "FEED_POLL_SECONDS": 1.0,
+    "FEED_STREAM_MAX_SECONDS": 600.0,
+    # The feed's own cookie: a browser keeps its feed across login and logout.
+    "FEED_COOKIE_NAME": "signal_lab_feed",
+    "FEED_COOKIE_MAX_AGE": 365 * 24 * 3600,
+    # How many recent requests the sidebar shows.
+    "FEED_PANEL_CHAINS": 12,
+}
+
+
+def feed_setting(name: str) -> Any:
+    """The project's value of a FEED_* setting, or the feed's default."""
+    return getattr(settings, name, DEFAULTS[name])

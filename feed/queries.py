@@ -1,0 +1,104 @@
+"""Reading the feed: what a visitor (or staff, for everyone) may see. Other apps start here.
+
+For example, whether this browser's signup has shown in its feed since a step began::
+
+    has_fired(visitor_of(request), "post_save", sender="auth.User",
+              receiver="create_profile", since=step_started_at, created=True)
+"""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Max
+from django.http import HttpRequest
+
+from feed.chains import muted
+from feed.models import Event, EventQuerySet
+from feed.tree import ChainView, build_chain, group_chains
+
+EVERYONE = None  # Pass as the visitor to read every event (staff only).
+
+
+def visitor_of(request: HttpRequest) -> str:
+    """The feed's id for the browser that sent this request (FeedMiddleware sets it)."""
+    return getattr(request, "feed_visitor", "")
+
+
+def events_for(visitor: str | None) -> EventQuerySet:
+    """A visitor's events, or every event for EVERYONE; none for an unknown visitor ("")."""
+    if visitor is EVERYONE:
+        return Event.objects.all()
+    # Events of commands and the shell carry no visitor: "" must never match them.
+    return Event.objects.for_visitor(visitor) if visitor else Event.objects.none()
+
+
+def has_fired(
+    visitor: str,
+    signal: str,
+    *,
+    sender: str | None = None,
+    receiver: str | None = None,
+    inside: str | None = None,
+    since: datetime | None = None,
+    **args: Any,
+) -> bool:
+    """Whether this visitor's feed holds a send of `signal` matching every condition given.
+
+    `receiver` must have answered it and `inside` must be the receiver whose work sent it (both
+    by qualified or short name); remaining keywords must equal its recorded arguments.
+    """
+    events = events_for(visitor).of_signal(signal)
+    if sender is not None:
+        events = events.filter(sender=sender)
+    if since is not None:
+        events = events.since(since)
+    with muted():
+        for event in events:
+            if receiver is not None and not event.ran(receiver):
+                continue
+            if any(event.args.get(key) != value for key, value in args.items()):
+                continue
+            if inside is None or _sent_inside(event, inside):
+                return True
+    return False
+
+
+def _sent_inside(event: Event, receiver: str) -> bool:
+    if event.parent_seq is None:
+        return False
+    parent = Event.objects.filter(chain=event.chain, seq=event.parent_seq).first()
+    if parent is None or event.parent_receiver >= len(parent.receivers):
+        return False
+    answered = parent.receivers[event.parent_receiver]
+    return receiver in (answered["name"], answered["short"])
+
+
+def _chains(events: EventQuerySet, heads: list[dict[str, Any]]) -> list[ChainView]:
+    ids = [head["chain"] for head in heads]
+    with muted():
+        return group_chains(list(events.filter(chain__in=ids)))
+
+
+def recent_chains(visitor: str | None, limit: int) -> list[ChainView]:
+    """The newest `limit` chains a visitor may see, newest first."""
+    events = events_for(visitor)
+    with muted():
+        heads = list(events.values("chain").annotate(last=Max("id")).order_by("-last")[:limit])
+    return list(reversed(_chains(events, heads)))
+
+
+def chains_after(visitor: str | None, after: int, limit: int = 20) -> list[ChainView]:
+    """Chains written after event id `after`, oldest first: what a resumed stream sends next."""
+    events = events_for(visitor)
+    with muted():
+        newer = events.filter(id__gt=after).values("chain").annotate(last=Max("id"))
+        heads = list(newer.order_by("last")[:limit])
+    return _chains(events, heads)
+
+
+def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
+    """One chain, if this visitor may see it."""
+    with muted():
+        events = list(events_for(visitor).filter(chain=chain))
+    return build_chain(events) if events else None

@@ -1,0 +1,15 @@
+"""The site's URLs plus an async view whose signal chain yields to other requests midway."""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from urls import urlpatterns as site_urlpatterns
+
+from tests.feed.test_concurrency import ping_slowly
+
+
+async def ping_view(request: HttpRequest) -> HttpResponse:
+    await ping_slowly(request.GET["who"])
+    return HttpResponse("pinged")
+
+
+urlpatterns = [path("ping/", ping_view), *site_urlpatterns]

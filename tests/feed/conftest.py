@@ -1,0 +1,32 @@
+import pytest
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+
+from feed.conf import feed_setting
+from feed.visitors import visitor_from_cookie
+
+
+def feed_visitor(client: Client) -> str:
+    """The visitor id inside a test client's feed cookie."""
+    name = feed_setting("FEED_COOKIE_NAME")
+    request = RequestFactory().get("/")
+    request.COOKIES[name] = client.cookies[name].value
+    return visitor_from_cookie(request)
+
+
+@pytest.fixture
+def sign_up(password):
+    """Sign a test client up with this email: the site's full signup flow."""
+
+    def post(client: Client, email: str):
+        data = {"email": email, "password1": password, "password2": password}
+        return client.post("/accounts/signup/", data)
+
+    return post
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """These tests sign up often: allauth's rate limits live in the cache, per process."""
+    yield
+    cache.clear()

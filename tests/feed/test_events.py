@@ -1,0 +1,89 @@
+"""What an event records: arguments, summaries, receivers and the causal tree of a signup."""
+
+import pytest
+
+from feed.models import Event, Family
+from feed.queries import has_fired
+from tests.feed.conftest import feed_visitor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_up(client, sign_up):
+    sign_up(client, "bob@example.com")
+    return feed_visitor(client)
+
+
+def test_signup_records_post_save_user_created_with_create_profile(signed_up):
+    assert has_fired(
+        signed_up, "post_save", sender="auth.User", receiver="create_profile", created=True
+    )
+
+
+def test_profile_post_save_is_a_child_of_create_profile(signed_up):
+    assert has_fired(
+        signed_up, "post_save", sender="profiles.Profile", inside="create_profile", created=True
+    )
+
+
+def test_child_events_point_at_their_parent_and_receiver(signed_up):
+    saves = Event.objects.filter(visitor=signed_up, signal="post_save", args__created=True)
+    user_saved, profile_saved = saves.get(sender="auth.User"), saves.get(sender="profiles.Profile")
+    assert (profile_saved.chain, profile_saved.parent_seq) == (user_saved.chain, user_saved.seq)
+    assert user_saved.receivers[profile_saved.parent_receiver]["short"] == "create_profile"
+    assert profile_saved.depth == user_saved.depth + 1
+
+
+def test_a_request_is_one_chain_from_request_started_to_request_finished(signed_up):
+    events = Event.objects.filter(visitor=signed_up).order_by("seq")
+    signals = list(events.values_list("signal", flat=True))
+    assert (signals[0], signals[-1]) == ("request_started", "request_finished")
+    assert Event.objects.filter(visitor=signed_up).values("chain").distinct().count() == 1
+
+
+def test_events_name_the_request_that_caused_them(signed_up):
+    origins = set(Event.objects.filter(visitor=signed_up).values_list("origin", flat=True))
+    assert origins == {"POST /accounts/signup/"}
+
+
+def test_login_shows_update_last_login_and_record_login(signed_up):
+    assert has_fired(signed_up, "user_logged_in", receiver="update_last_login")
+    assert has_fired(signed_up, "user_logged_in", receiver="profiles.receivers.record_login")
+
+
+def test_nested_save_under_update_last_login_records_update_fields(signed_up):
+    assert has_fired(
+        signed_up, "post_save", inside="update_last_login", update_fields=["last_login"]
+    )
+
+
+def test_families(signed_up):
+    families = dict(Event.objects.filter(visitor=signed_up).values_list("signal", "family"))
+    assert families["post_save"] == Family.MODEL
+    assert families["request_started"] == Family.REQUEST
+    assert families["user_signed_up"] == Family.ALLAUTH
+
+
+def test_summary_names_the_instance_and_masks_the_email(signed_up):
+    event = Event.objects.get(visitor=signed_up, signal="post_save", sender="profiles.Profile")
+    assert event.summary == f"Profile #{event.args['instance']['pk']} of bob@… created"
+
+
+def test_receivers_record_location_duration_and_outcome(signed_up):
+    event = Event.objects.get(visitor=signed_up, sender="auth.User", args__created=True)
+    (receiver,) = event.receivers
+    assert receiver["location"] == "profiles/receivers.py:12"
+    assert receiver["outcome"] == "returned" and receiver["duration_ms"] > 0
+
+
+def test_pre_init_and_post_init_are_folded_into_counts(signed_up):
+    assert not Event.objects.filter(signal__in=["pre_init", "post_init"]).exists()
+    assert sum(Event.objects.filter(visitor=signed_up).values_list("instances", flat=True)) > 0
+
+
+def test_session_keys_are_never_recorded(client, signed_up):
+    session_key = client.session.session_key
+    event = Event.objects.filter(visitor=signed_up, sender="sessions.Session").first()
+    assert event.args["instance"]["pk"] == "hidden"
+    assert session_key not in event.summary
