@@ -3,6 +3,7 @@
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_accounts_flow import PASSWORD, sign_up
+from tests.feed.conftest import CREATE_PROFILE_AT
 
 
 def chain(page: Page, origin: str):
@@ -27,7 +28,7 @@ def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
     expect(user_created).to_be_visible()
     user_created.locator("summary").first.click()
     create_profile = user_created.locator("li.receiver").filter(has_text="create_profile").first
-    expect(create_profile.locator(".receiver-where").first).to_have_text("profiles/receivers.py:12")
+    expect(create_profile.locator(".receiver-where").first).to_have_text(CREATE_PROFILE_AT)
     profile_created = event(create_profile, "post_save", "of watcher@… created")
     expect(profile_created).to_be_visible()
     create_profile.get_by_role("button", name="source").first.click()
@@ -64,7 +65,7 @@ def test_the_waterfall_and_the_receivers_map(page: Page, screenshot):
 
     page.get_by_role("link", name="Every signal and its receivers").click()
     card = page.locator(".signal-card").filter(has=page.get_by_role("heading", name="post_save"))
-    card.get_by_role("button", name="profiles/receivers.py:12").click()
+    card.get_by_role("button", name=CREATE_PROFILE_AT).click()
     expect(card.locator(".source-code")).to_contain_text("def create_profile(")
     screenshot("receivers-map")
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from feed.models import Event
-from tests.feed.conftest import feed_visitor
+from tests.feed.conftest import CREATE_PROFILE_AT, feed_visitor
 from tests.feed.test_recorder import ping
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_staff_see_any_waterfall_once_switched_to_everyone(signed_up, staff_clie
 
 def test_the_receivers_map_lists_ours_djangos_and_allauths(client):
     content = client.get("/feed/receivers/").content.decode()
-    assert "profiles.receivers.create_profile" in content and "profiles/receivers.py:12" in content
+    assert "profiles.receivers.create_profile" in content and CREATE_PROFILE_AT in content
     assert "<code>profiles.create_profile</code>" in content and "<code>auth.User</code>" in content
     assert "django.contrib.auth.models.update_last_login" in content
     assert "allauth.account.signals" in content
