@@ -19,7 +19,7 @@ from typing import Any
 from django.dispatch import Signal
 from django.urls import Resolver404, resolve
 
-from feed.models import Event, Origin
+from feed.models import Origin
 from feed.registry import ReceiverInfo, name_of, sender_label
 from feed.summaries import mask_emails, safe_args, summarise
 
@@ -79,9 +79,13 @@ def redact_path(path: str) -> str:
         match = resolve(path)
     except Resolver404:
         return path[:150]
-    for key, value in match.kwargs.items():
-        if str(value):
-            path = path.replace(str(value), f"<{key}>")
+    named = [(f"<{key}>", str(value)) for key, value in match.kwargs.items()]
+    arguments = [*named, *(("<arg>", str(value)) for value in match.args)]
+    # Longest first, so a short value inside a longer one cannot split it; from the right,
+    # because arguments follow the literal parts of a route.
+    for name, value in sorted(arguments, key=lambda pair: -len(pair[1])):
+        head, found, tail = path.rpartition(value)
+        path = f"{head}{name}{tail}" if found and value else path
     return path[:150]
 
 
@@ -109,22 +113,30 @@ class Chain:
         if target is not None:
             target.instances += 1
 
-    def rows(self) -> list[Event]:
-        """The chain's events as unsaved rows, stamped with its visitor and redacted origin."""
+    def records(self) -> list[dict[str, Any]]:
+        """The chain's events as Event field values, stamped with its visitor and origin."""
         origin = self.origin
         if self.kind == Origin.REQUEST:
             origin = f"{self.origin} {redact_path(self.path)}"
-        return [send.row(origin) for send in self.sends]
+        return [send.record(origin) for send in self.sends]
 
 
 class Send:
     """One send of one signal: its safe arguments, summary and the receivers that ran."""
 
     def __init__(
-        self, chain: Chain, seq: int, signal: Signal, sender: Any, named: dict, method: str, parent
+        self,
+        chain: Chain,
+        seq: int,
+        signal: Signal,
+        sender: Any,
+        named: dict[str, Any],
+        method: str,
+        parent: "Call | None",
     ) -> None:
-        self.chain, self.seq, self.signal, self.parent = chain, seq, signal, parent
-        self.method = method
+        self.chain, self.seq, self.signal, self.method, self.parent = (
+            chain, seq, signal, method, parent
+        )  # fmt: skip
         self.name = name_of(signal)
         self.sender = sender_label(sender)
         self.summary = summarise(self.name.name, sender, named)
@@ -148,10 +160,10 @@ class Send:
         if error is not None:
             self.error = error_text(error)
 
-    def row(self, origin: str) -> Event:
+    def record(self, origin: str) -> dict[str, Any]:
         chain = self.chain
         offset = self.start - chain.started
-        return Event(
+        return dict(
             chain=chain.id,
             seq=self.seq,
             parent_seq=self.parent.send.seq if self.parent else None,

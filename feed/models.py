@@ -5,7 +5,7 @@ from django.db import models
 
 class Family(models.TextChoices):
     MODEL = "model", "Model"
-    REQUEST = "request", "Request"
+    REQUEST = "request", "Request and core"
     AUTH = "auth", "Auth"
     ALLAUTH = "allauth", "allauth"
     CUSTOM = "custom", "Custom"
@@ -21,20 +21,12 @@ class EventQuerySet(models.QuerySet["Event"]):
         """Events caused by one browser's requests."""
         return self.filter(visitor=visitor)
 
-    def roots(self) -> "EventQuerySet":
-        """Events sent outside any receiver: the top of each causal tree."""
-        return self.filter(depth=0)
-
     def of_signal(self, name: str, module: str | None = None) -> "EventQuerySet":
         events = self.filter(signal=name)
         return events.filter(signal_module=module) if module else events
 
     def since(self, moment: datetime) -> "EventQuerySet":
         return self.filter(started_at__gte=moment)
-
-    def after(self, event_id: int) -> "EventQuerySet":
-        """Events written after the one with this id (ids grow in commit order)."""
-        return self.filter(id__gt=event_id)
 
 
 class Event(models.Model):

@@ -26,8 +26,11 @@ def visitor_of(request: HttpRequest) -> str:
 
 
 def events_for(visitor: str | None) -> EventQuerySet:
-    """A visitor's events, or every event for EVERYONE."""
-    return Event.objects.all() if visitor is EVERYONE else Event.objects.for_visitor(visitor)
+    """A visitor's events, or every event for EVERYONE; none for an unknown visitor ("")."""
+    if visitor is EVERYONE:
+        return Event.objects.all()
+    # Events of commands and the shell carry no visitor: "" must never match them.
+    return Event.objects.for_visitor(visitor) if visitor else Event.objects.none()
 
 
 def has_fired(

@@ -55,14 +55,15 @@ _scan_lock = threading.Lock()
 
 
 def family_of(module: str) -> str:
+    """Model, auth and allauth signals by their module; Django's others join the request family."""
     if module.startswith("django.db."):
         return Family.MODEL
-    if module == "django.core.signals":
-        return Family.REQUEST
     if module.startswith("django.contrib.auth."):
         return Family.AUTH
     if module.startswith("allauth."):
         return Family.ALLAUTH
+    if module.startswith("django."):
+        return Family.REQUEST
     return Family.CUSTOM
 
 
@@ -122,7 +123,8 @@ def name_of(signal: Signal) -> SignalName:
 def named_signals() -> list[tuple[SignalName, Signal]]:
     """Every module-level signal, sorted by family, module and name."""
     _scan()
-    pairs = [(name, signal) for signal, name in list(_names.items())]
+    with _scan_lock:
+        pairs = [(name, signal) for signal, name in _names.items()]
     return sorted(pairs, key=lambda pair: (pair[0].family, pair[0].module, pair[0].name))
 
 

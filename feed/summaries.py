@@ -5,6 +5,7 @@ of unknown meaning, requests, environs, credentials' values, passwords and hashe
 Emails show only their local part ("alice@…"), and nothing here runs a database query.
 """
 
+import math
 import re
 from typing import Any
 
@@ -35,8 +36,10 @@ def model_ref(instance: models.Model) -> dict[str, Any]:
 
 
 def _safe_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, bool | int):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)  # JSON has no NaN or infinity.
     if isinstance(value, models.Model):
         return model_ref(value)
     if isinstance(value, type) and issubclass(value, models.Model):
@@ -69,13 +72,18 @@ def safe_args(named: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
+def mask_email(email: str) -> str:
+    """An address as the feed shows it: its local part only, "alice@…"."""
+    return f"{email.partition('@')[0][:40]}@…"
+
+
 def who(user: Any) -> str:
     """A person as the feed names them: the local part of their email, else the user's pk."""
     if user is None:
         return "Someone"
     email = getattr(user, "email", "") or ""
     if email:
-        return mask_emails(email)
+        return mask_email(email)
     pk = public_pk(getattr(user, "pk", None))
     return f"{type(user).__name__} #{pk}" if pk is not None else "Anonymous user"
 
@@ -91,7 +99,7 @@ def describe_instance(instance: models.Model) -> str:
     text = f"{name} #{pk}" if pk != "hidden" else f"{name} (key hidden)"
     email = getattr(instance, "email", "")
     if isinstance(email, str) and email:
-        return f"{text} ({mask_emails(email)})"
+        return f"{text} ({mask_email(email)})"
     owner = instance._state.fields_cache.get("user")
     return f"{text} of {who(owner)}" if owner is not None else text
 
@@ -130,7 +138,7 @@ def _other_summary(name: str, sender: Any, named: dict[str, Any]) -> str | None:
     if name == "user_login_failed":
         credentials = named.get("credentials") or {}
         login = next((str(v) for k, v in credentials.items() if k != "password"), "")
-        return f"Login failed for {mask_emails(login[:60]) or 'someone'}"
+        return f"Login failed for {mask_email(login) if '@' in login else login[:40] or 'someone'}"
     if name in {"pre_migrate", "post_migrate"} and isinstance(sender, AppConfig):
         return f"{name} for {sender.label}"
     if name == "setting_changed":
@@ -146,4 +154,5 @@ def _other_summary(name: str, sender: Any, named: dict[str, Any]) -> str | None:
 def summarise(name: str, sender: Any, named: dict[str, Any]) -> str:
     """One human line: "Profile #12 of alice@… created", "m2m post_add: 2 topics on Profile #3"."""
     text = _model_summary(name, named) or _other_summary(name, sender, named)
-    return (text or f"{name} from {sender_label(sender)}")[:200]
+    fallback = f"{name.replace('_', ' ').capitalize()} ({sender_label(sender)})"
+    return (text or fallback)[:200]

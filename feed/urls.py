@@ -5,4 +5,10 @@ from feed import views
 app_name = "feed"
 urlpatterns = [
     path("", views.panel, name="panel"),
+    path("stream/", views.stream, name="stream"),
+    path("poll/", views.poll, name="poll"),
+    path("scope/", views.choose_scope, name="scope"),
+    path("requests/<uuid:chain_id>/", views.chain, name="chain"),
+    path("receivers/", views.receivers, name="receivers"),
+    path("receivers/source/", views.source, name="source"),
 ]

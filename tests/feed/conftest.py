@@ -1,9 +1,12 @@
 import pytest
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from feed.conf import feed_setting
 from feed.visitors import visitor_from_cookie
+from profiles.receivers import create_profile
+
+# Where the feed and the receivers map say create_profile lives.
+CREATE_PROFILE_AT = f"profiles/receivers.py:{create_profile.__code__.co_firstlineno}"
 
 
 def feed_visitor(client: Client) -> str:
@@ -23,10 +26,3 @@ def sign_up(password):
         return client.post("/accounts/signup/", data)
 
     return post
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """These tests sign up often: allauth's rate limits live in the cache, per process."""
-    yield
-    cache.clear()

@@ -4,7 +4,7 @@ import pytest
 
 from feed.models import Event, Family
 from feed.queries import has_fired
-from tests.feed.conftest import feed_visitor
+from tests.feed.conftest import CREATE_PROFILE_AT, feed_visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_summary_names_the_instance_and_masks_the_email(signed_up):
 def test_receivers_record_location_duration_and_outcome(signed_up):
     event = Event.objects.get(visitor=signed_up, sender="auth.User", args__created=True)
     (receiver,) = event.receivers
-    assert receiver["location"] == "profiles/receivers.py:12"
+    assert receiver["location"] == CREATE_PROFILE_AT
     assert receiver["outcome"] == "returned" and receiver["duration_ms"] > 0
 
 

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from feed.models import Event
-from feed.queries import events_for, has_fired
+from feed.queries import events_for, has_fired, visitor_of
 from tests.feed.conftest import feed_visitor
+from tests.feed.test_recorder import ping
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,14 @@ def test_a_forged_cookie_gets_a_new_visitor(client):
     client.cookies["signal_lab_feed"] = "0" * 32
     client.get("/")
     assert feed_visitor(client) != "0" * 32
+
+
+def test_a_short_url_argument_inside_a_longer_one_cannot_split_it(client):
+    client.get("/accounts/password/reset/key/1a-xx1ayy/")
+    origins = set(events_for(feed_visitor(client)).values_list("origin", flat=True))
+    assert origins == {"GET /accounts/password/reset/key/<uidb36>-<key>/"}
+
+
+def test_a_request_without_a_visitor_sees_no_events(rf):
+    ping.send(sender="shell")
+    assert list(events_for(visitor_of(rf.get("/")))) == []

@@ -3,6 +3,9 @@
 import functools
 import gc
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -211,6 +214,15 @@ def test_partial_and_bound_method_receivers_are_named(connect):
         "partial(tests.feed.test_recorder.prefixed)",
         "tests.feed.test_recorder.Listener.method",
     ]
+
+
+def test_the_setting_keeps_the_recorder_out_of_the_process():
+    env = {**os.environ, "DJANGO_FEED_ENABLED": "false", "DJANGO_SETTINGS_MODULE": "settings"}
+    script = "from feed import recorder; print(recorder.is_installed())"
+    command = [sys.executable, "manage.py", "shell", "--no-imports", "-c", script]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+    assert recorder.is_installed()  # This process runs with it installed.
 
 
 def test_switched_off_records_nothing(connect):

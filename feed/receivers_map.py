@@ -1,0 +1,33 @@
+"""The receivers map: every signal and what is connected to it, so no receiver is hidden logic."""
+
+from dataclasses import dataclass
+
+from feed.models import Family
+from feed.registry import Connection, SignalName, connections, named_signals
+
+
+@dataclass
+class SignalEntry:
+    name: SignalName
+    connections: list[Connection]
+
+
+@dataclass
+class FamilyGroup:
+    family: str
+    label: str
+    connected: list[SignalEntry]
+    unconnected: list[SignalName]
+
+
+def by_family() -> list[FamilyGroup]:
+    """Signals by family (model, request, auth, allauth, custom); those with receivers first."""
+    entries = [SignalEntry(name, list(connections(signal))) for name, signal in named_signals()]
+    groups = []
+    for family, label in Family.choices:
+        members = [entry for entry in entries if entry.name.family == family]
+        connected = [entry for entry in members if entry.connections]
+        unconnected = [entry.name for entry in members if not entry.connections]
+        if members:
+            groups.append(FamilyGroup(family, label, connected, unconnected))
+    return groups

@@ -1,0 +1,82 @@
+// The live feed: keep the stream's resume point, fall back to polling, fold the panel on phones.
+// Loaded with `defer` after htmx, so it runs before htmx first processes the page.
+(function () {
+  "use strict";
+
+  var NARROW = "(max-width: 60rem)";
+
+  function stream() {
+    return document.querySelector("[data-feed-stream]");
+  }
+
+  function setStatus(text) {
+    var status = document.querySelector("[data-feed-status]");
+    if (status) status.textContent = text;
+  }
+
+  function withAfter(url, after) {
+    var parsed = new URL(url, window.location.href);
+    parsed.searchParams.set("after", after);
+    return parsed.pathname + parsed.search;
+  }
+
+  function newestShown() {
+    var newest = 0;
+    document.querySelectorAll("[data-feed-stream] > [data-last-id]").forEach(function (chain) {
+      newest = Math.max(newest, Number(chain.dataset.lastId));
+    });
+    return newest;
+  }
+
+  // Where SSE cannot work, ask for new chains every few seconds instead.
+  function startPolling() {
+    var list = stream();
+    var poller = document.querySelector("[data-feed-poller]");
+    if (!list || !poller) return;
+    list.removeAttribute("sse-connect");
+    poller.setAttribute("hx-get", withAfter(poller.getAttribute("hx-get"), newestShown()));
+    poller.setAttribute("hx-trigger", "every 5s");
+    setStatus("polling");
+    if (window.htmx) window.htmx.process(poller);
+  }
+
+  if (!("EventSource" in window)) {
+    startPolling();
+  }
+
+  document.addEventListener("htmx:sseOpen", function () {
+    setStatus("live");
+  });
+
+  // A chain already on the page (rendered with it, or sent twice by a race) is not added again.
+  document.addEventListener("htmx:sseBeforeMessage", function (event) {
+    var id = /id="(chain-[0-9a-f-]+)"/.exec(event.detail.data || "");
+    if (id && document.getElementById(id[1])) event.preventDefault();
+  });
+
+  // htmx's extension reconnects by reading sse-connect again: keep it pointing past the last id.
+  document.addEventListener("htmx:sseMessage", function (event) {
+    var list = stream();
+    if (list && event.detail.lastEventId && list.hasAttribute("sse-connect")) {
+      list.setAttribute("sse-connect", withAfter(list.getAttribute("sse-connect"), event.detail.lastEventId));
+    }
+  });
+
+  // CLOSED means the server refused the stream (204 under WSGI, 403): polling takes over.
+  // Network drops leave the source CONNECTING: the browser resumes with Last-Event-ID.
+  document.addEventListener("htmx:sseError", function (event) {
+    var source = event.detail && event.detail.source;
+    if (source && source.readyState === EventSource.CLOSED) {
+      startPolling();
+    } else {
+      setStatus("reconnecting…");
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var panel = document.querySelector("[data-feed-panel]");
+    if (panel && window.matchMedia(NARROW).matches && !document.querySelector("main [data-feed]")) {
+      panel.open = false;
+    }
+  });
+})();

@@ -1,0 +1,96 @@
+"""The live feed in Chromium: signals arrive over SSE while the page stays where it is."""
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.test_accounts_flow import PASSWORD, sign_up
+from tests.feed.conftest import CREATE_PROFILE_AT
+
+
+def chain(page: Page, origin: str):
+    return page.locator("#feed-chains > li.chain").filter(
+        has=page.get_by_role("link", name=origin, exact=True)
+    )
+
+
+def event(scope, signal: str, summary: str):
+    return scope.locator(f'li.event[data-signal="{signal}"]').filter(has_text=summary).first
+
+
+def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
+    page.goto("/")
+    expect(page.locator("[data-feed-status]")).to_have_text("live")
+    actor = page.context.new_page()
+    sign_up(actor, "watcher@example.com")
+    expect(actor).to_have_url("/profile/")
+
+    signup = chain(page, "POST /accounts/signup/")
+    user_created = event(signup, "post_save", "(watcher@…) created")
+    expect(user_created).to_be_visible()
+    user_created.locator("summary").first.click()
+    create_profile = user_created.locator("li.receiver").filter(has_text="create_profile").first
+    expect(create_profile.locator(".receiver-where").first).to_have_text(CREATE_PROFILE_AT)
+    profile_created = event(create_profile, "post_save", "of watcher@… created")
+    expect(profile_created).to_be_visible()
+    create_profile.get_by_role("button", name="source").first.click()
+    expect(create_profile.locator(".source-code")).to_contain_text("def create_profile(")
+    profile_created.scroll_into_view_if_needed()
+    screenshot("signup-tree")
+
+    actor.get_by_role("button", name="Log out").click()
+    expect(actor.get_by_role("link", name="Log in", exact=True)).to_be_visible()
+    logout = chain(page, "POST /accounts/logout/")
+    expect(event(logout, "user_logged_out", "watcher@… logged out")).to_be_visible()
+    expect(page).to_have_url("/")
+    screenshot("logged-out")
+    actor.close()
+
+
+def test_an_htmx_save_appears_without_reloading(page: Page, screenshot):
+    sign_up(page, "writer2@example.com")
+    expect(page.locator("[data-feed-status]")).to_have_text("live")
+    page.get_by_label("Bio").fill("<i>signals</i> fan")
+    page.get_by_role("button", name="Save bio").click()
+    saved = event(chain(page, "POST /profile/bio/"), "post_save", "saved")
+    expect(saved).to_be_visible()
+    screenshot("bio-saved-in-feed")
+
+
+def test_the_waterfall_and_the_receivers_map(page: Page, screenshot):
+    sign_up(page, "mapper@example.com")
+    signup = chain(page, "POST /accounts/signup/")
+    signup.get_by_role("link", name="POST /accounts/signup/").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("POST /accounts/signup/")
+    expect(page.locator(".wf-row").filter(has_text="create_profile").first).to_be_visible()
+    screenshot("waterfall")
+
+    page.get_by_role("link", name="Every signal and its receivers").click()
+    card = page.locator(".signal-card").filter(has=page.get_by_role("heading", name="post_save"))
+    card.get_by_role("button", name=CREATE_PROFILE_AT).click()
+    expect(card.locator(".source-code")).to_contain_text("def create_profile(")
+    screenshot("receivers-map")
+
+
+def test_the_feed_folds_on_a_phone(page: Page, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("nobody@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    panel = page.locator("[data-feed-panel]")
+    expect(panel).not_to_have_attribute("open", "")
+    screenshot("phone-folded")
+    panel.locator("summary").first.click()
+    expect(event(page, "user_login_failed", "Login failed for nobody@…")).to_be_visible()
+    screenshot("phone-open")
+
+
+def test_without_event_source_the_feed_polls(page: Page, screenshot):
+    page.context.add_init_script("delete window.EventSource")
+    page.goto("/")
+    expect(page.locator("[data-feed-status]")).to_have_text("polling")
+    actor = page.context.new_page()
+    actor.goto("/accounts/login/")
+    expect(chain(page, "GET /accounts/login/")).to_be_visible(timeout=15_000)
+    expect(page.locator("#feed-chains > li.chain")).to_have_count(2)
+    screenshot("polling")
+    actor.close()

@@ -1,0 +1,144 @@
+"""The feed beside every page, the waterfall, the receivers map and the source viewer."""
+
+import pytest
+from django.test import Client
+
+from feed.models import Event
+from tests.feed.conftest import CREATE_PROFILE_AT, feed_visitor
+from tests.feed.test_recorder import ping
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_up(client, sign_up):
+    sign_up(client, "bob@example.com")
+    return client
+
+
+@pytest.fixture
+def staff_client(django_user_model) -> Client:
+    staff = django_user_model.objects.create_user("staff", "staff@example.com", is_staff=True)
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
+def signup_chain(client: Client) -> str:
+    event = Event.objects.get(visitor=feed_visitor(client), signal="user_signed_up")
+    return str(event.chain)
+
+
+def test_every_page_has_the_feed_with_one_stream(client):
+    content = client.get("/").content.decode()
+    assert 'id="feed"' in content
+    assert content.count("sse-connect=") == 1 and 'hx-ext="sse"' in content
+
+
+def test_the_feed_shows_the_signup_tree(signed_up):
+    content = signed_up.get("/profile/").content.decode()
+    assert "POST /accounts/signup/" in content
+    assert 'data-signal="post_save"' in content and ">create_profile<" in content
+    assert "Profile #" in content
+
+
+def test_the_feed_lists_the_newest_request_first(signed_up):
+    signed_up.get("/accounts/email/")
+    content = signed_up.get("/profile/").content.decode()
+    assert content.index("GET /accounts/email/") < content.index("POST /accounts/signup/")
+
+
+def test_the_stream_starts_after_the_newest_chain_shown(signed_up):
+    newest = Event.objects.filter(visitor=feed_visitor(signed_up)).order_by("-id").first()
+    content = signed_up.get("/profile/").content.decode()
+    assert f'sse-connect="/feed/stream/?after={newest.id}"' in content
+
+
+def test_a_visitor_never_sees_another_visitors_events(signed_up):
+    content = Client().get("/").content.decode()
+    assert "bob@" not in content and "POST /accounts/signup/" not in content
+
+
+def test_html_in_a_users_email_shows_as_text(client, django_user_model):
+    client.get("/")
+    django_user_model.objects.create_user("x", "<b>bold</b>@example.com")
+    client.force_login(django_user_model.objects.get(username="x"))
+    client.get("/accounts/email/")
+    content = client.get("/").content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt;@…" in content and "<b>bold</b>" not in content
+
+
+def test_html_in_a_path_shows_as_text(client):
+    client.get("/<script>alert(1)</script>/")
+    content = client.get("/").content.decode()
+    assert "GET /&lt;script&gt;alert(1)&lt;/script&gt;/" in content
+
+
+def test_the_feed_page_is_the_panel_as_main_content(client):
+    content = client.get("/feed/").content.decode()
+    assert content.count('id="feed"') == 1 and "<h1>Live signals</h1>" in content
+
+
+def test_htmx_gets_only_the_panel(client):
+    content = client.get("/feed/", headers={"HX-Request": "true"}).content.decode()
+    assert content.lstrip().startswith('<aside id="feed"')
+
+
+def test_visitors_cannot_switch_to_everyones_events(signed_up):
+    assert Client().post("/feed/scope/", {"everyone": "1"}).status_code == 403
+
+
+def test_staff_can_switch_to_everyones_events(signed_up, staff_client):
+    response = staff_client.post("/feed/scope/", {"everyone": "1"}, headers={"HX-Request": "true"})
+    content = response.content.decode()
+    assert "POST /accounts/signup/" in content and "stream/?after=" in content
+    assert "scope=all" in content and "Show only my events" in content
+
+
+def test_staff_see_commands_and_the_shell_among_everyones_events(staff_client, monkeypatch):
+    monkeypatch.setattr("sys.argv", ["manage.py", "shell"])
+    ping.send(sender="shell")
+    staff_client.post("/feed/scope/", {"everyone": "1"})
+    assert ">manage.py shell</a>" in staff_client.get("/").content.decode()
+
+
+def test_a_switched_off_feed_says_so(client, settings):
+    settings.FEED_ENABLED = False
+    content = client.get("/").content.decode()
+    assert "The recorder is switched off" in content and "sse-connect" not in content
+
+
+def test_the_waterfall_draws_a_bar_per_send_and_receiver(signed_up):
+    content = signed_up.get(f"/feed/requests/{signup_chain(signed_up)}/").content.decode()
+    assert "<code>POST /accounts/signup/</code>" in content
+    assert content.count('class="wf-span"') == content.count('class="wf-row ')
+    assert "<code>create_profile</code>" in content
+
+
+def test_the_waterfall_of_another_visitor_is_not_found(signed_up):
+    assert Client().get(f"/feed/requests/{signup_chain(signed_up)}/").status_code == 404
+
+
+def test_staff_see_any_waterfall_once_switched_to_everyone(signed_up, staff_client):
+    staff_client.post("/feed/scope/", {"everyone": "1"})
+    assert staff_client.get(f"/feed/requests/{signup_chain(signed_up)}/").status_code == 200
+
+
+def test_the_receivers_map_lists_ours_djangos_and_allauths(client):
+    content = client.get("/feed/receivers/").content.decode()
+    assert "profiles.receivers.create_profile" in content and CREATE_PROFILE_AT in content
+    assert "<code>profiles.create_profile</code>" in content and "<code>auth.User</code>" in content
+    assert "django.contrib.auth.models.update_last_login" in content
+    assert "allauth.account.signals" in content
+
+
+def test_a_receivers_source_opens_on_demand(client):
+    response = client.get("/feed/receivers/source/", {"name": "profiles.receivers.create_profile"})
+    assert b"def create_profile(" in response.content
+
+
+@pytest.mark.parametrize(
+    "name", ["feed.views.source", "os.system", "settings.SECRET_KEY", "../site/settings.py", ""]
+)
+def test_only_connected_receivers_source_can_be_read(client, name):
+    assert client.get("/feed/receivers/source/", {"name": name}).status_code == 404
