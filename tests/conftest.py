@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -29,3 +30,14 @@ def user(db, django_user_model):
     return django_user_model.objects.create_user(
         username="alice", email="alice@example.com", password=PASSWORD
     )
+
+
+@pytest.fixture
+def sign_up(password):
+    """Sign a test client up with this email: the site's full signup flow."""
+
+    def post(client: Client, email: str):
+        data = {"email": email, "password1": password, "password2": password}
+        return client.post("/accounts/signup/", data)
+
+    return post

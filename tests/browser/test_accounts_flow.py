@@ -1,14 +1,6 @@
 from playwright.sync_api import Page, expect
 
-PASSWORD = "correct-horse-battery-staple"
-
-
-def sign_up(page: Page, email: str) -> None:
-    page.goto("/accounts/signup/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+from tests.browser.flows import log_in, sign_up
 
 
 def test_sign_up_log_out_log_in_counts_two_logins(page: Page, screenshot):
@@ -20,20 +12,14 @@ def test_sign_up_log_out_log_in_counts_two_logins(page: Page, screenshot):
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in", exact=True)).to_be_visible()
 
-    page.get_by_role("link", name="Log in", exact=True).click()
-    page.get_by_label("Email").fill("walker@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, "walker@example.com")
     expect(page).to_have_url("/profile/")
     expect(page.get_by_test_id("login-count")).to_have_text("2")
     screenshot("logged-in-again")
 
 
 def test_failed_login_shows_a_message(page: Page):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("nobody@example.com")
-    page.get_by_label("Password").fill("not-the-password")
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, "nobody@example.com", "not-the-password")
     expect(page.get_by_role("alert")).to_contain_text("not correct")
 
 

@@ -2,18 +2,8 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_accounts_flow import PASSWORD, sign_up
+from tests.browser.flows import chain, event, log_in, sign_up
 from tests.feed.conftest import CREATE_PROFILE_AT
-
-
-def chain(page: Page, origin: str):
-    return page.locator("#feed-chains > li.chain").filter(
-        has=page.get_by_role("link", name=origin, exact=True)
-    )
-
-
-def event(scope, signal: str, summary: str):
-    return scope.locator(f'li.event[data-signal="{signal}"]').filter(has_text=summary).first
 
 
 def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
@@ -72,10 +62,7 @@ def test_the_waterfall_and_the_receivers_map(page: Page, screenshot):
 
 def test_the_feed_folds_on_a_phone(page: Page, screenshot):
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("nobody@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, "nobody@example.com")
     panel = page.locator("[data-feed-panel]")
     expect(panel).not_to_have_attribute("open", "")
     screenshot("phone-folded")

@@ -1,4 +1,3 @@
-import pytest
 from django.test import Client, RequestFactory
 
 from feed.conf import feed_setting
@@ -15,14 +14,3 @@ def feed_visitor(client: Client) -> str:
     request = RequestFactory().get("/")
     request.COOKIES[name] = client.cookies[name].value
     return visitor_from_cookie(request)
-
-
-@pytest.fixture
-def sign_up(password):
-    """Sign a test client up with this email: the site's full signup flow."""
-
-    def post(client: Client, email: str):
-        data = {"email": email, "password1": password, "password2": password}
-        return client.post("/accounts/signup/", data)
-
-    return post

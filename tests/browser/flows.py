@@ -1,0 +1,60 @@
+"""What a visitor does in the browser, step by step, for the browser tests to share."""
+
+import os
+
+from PIL import Image
+from playwright.sync_api import Locator, Page, expect
+
+from tests import images
+from tests.conftest import PASSWORD
+
+HEADER_AVATAR_LOADED = """() => {
+  const avatar = document.getElementById("header-avatar");
+  return avatar.complete && avatar.naturalWidth === 256 && avatar.src.endsWith(".webp");
+}"""
+RECORD_PROGRESS = """() => {
+  window.progressSeen = [];
+  document.body.addEventListener("htmx:xhr:progress", () => {
+    window.progressSeen.push(document.querySelector("#avatar-form progress").value);
+  });
+}"""
+
+
+def sign_up(page: Page, email: str) -> None:
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page).to_have_url("/profile/")
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def photo() -> bytes:
+    """A 3 MB camera-sized JPEG, red above blue under some grain: big enough to show progress."""
+    grain = Image.frombytes("RGB", (1500, 1125), os.urandom(1500 * 1125 * 3)).resize((3000, 2250))
+    picture = Image.blend(images.halves(3000).resize((3000, 2250)), grain, 0.3)
+    return images.encode(picture, "JPEG", quality=90)
+
+
+def choose_avatar(page: Page, name: str, data: bytes) -> None:
+    files = {"name": name, "mimeType": "image/jpeg", "buffer": data}
+    page.get_by_label("Choose an image").set_input_files(files)
+
+
+def chain(page: Page, origin: str) -> Locator:
+    """The feed's entry for one request, by its method and path."""
+    return page.locator("#feed-chains > li.chain").filter(
+        has=page.get_by_role("link", name=origin, exact=True)
+    )
+
+
+def event(scope: Page | Locator, signal: str, summary: str) -> Locator:
+    """The first event of this signal whose summary contains the text, within a scope."""
+    return scope.locator(f'li.event[data-signal="{signal}"]').filter(has_text=summary).first
