@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     # The feed's own cookie: a browser keeps its feed across login and logout.
     "FEED_COOKIE_NAME": "signal_lab_feed",
     "FEED_COOKIE_MAX_AGE": 365 * 24 * 3600,
+    # Path prefixes of other apps' pages that only read the feed: recording their requests would
+    # make new events, which refresh them, which would make new events, forever.
+    "FEED_QUIET_PATHS": (),
     # How many recent requests the sidebar shows.
     "FEED_PANEL_CHAINS": 12,
 }

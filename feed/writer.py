@@ -37,14 +37,18 @@ _offloop = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-writer")
 
 @functools.cache
 def _ignored_prefixes() -> tuple[str, ...]:
-    prefixes = ["/" + settings.STATIC_URL.lstrip("/")]
+    prefixes = [
+        "/" + settings.STATIC_URL.lstrip("/"),
+        "/" + settings.MEDIA_URL.lstrip("/"),
+        *feed_setting("FEED_QUIET_PATHS"),
+    ]
     with suppress(NoReverseMatch):
         prefixes.append(reverse("feed:panel"))
     return tuple(prefixes)
 
 
 def is_ignored_path(path: str) -> bool:
-    """Whether a request is the feed's own (stream, fragments, pages) or a static file."""
+    """Whether a request is the feed's own (stream, fragments, pages), a file, or quiet."""
     return path.startswith(_ignored_prefixes())
 
 

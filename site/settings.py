@@ -177,6 +177,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The live feed records every signal send in this process; other FEED_* defaults: feed/conf.py.
 FEED_ENABLED = env_bool("DJANGO_FEED_ENABLED", True)
+# The walkthrough's steps refresh on every new event: recording those refreshes would loop.
+FEED_QUIET_PATHS = ["/walkthrough/"]
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("profile/", include("profiles.urls")),
     path("feed/", include("feed.urls")),
     path("playground/", include("playground.urls")),
+    path("walkthrough/", include("walkthrough.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -91,7 +91,7 @@ STEPS = [
 
 def _first_match(visitor: str, step: Step, after: int) -> int | None:
     """The id of the visitor's first event after `after` that shows the step was done."""
-    events = events_for(visitor).of_signal(step.signal).after(after).order_by("id")
+    events = events_for(visitor).of_signal(step.signal).filter(id__gt=after).order_by("id")
     if step.sender is not None:
         events = events.filter(sender=step.sender)
     for event in events:

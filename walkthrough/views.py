@@ -7,8 +7,17 @@ from profiles.views import HtmxHttpRequest
 from walkthrough.steps import progress
 
 
-@require_GET
-def home(request: HtmxHttpRequest) -> HttpResponse:
-    template = "walkthrough/home.html" + ("#steps" if request.htmx else "")
+def _render(request: HtmxHttpRequest, template: str) -> HttpResponse:
     steps = progress(visitor_of(request))
     return render(request, template, {"steps": steps, "done": sum(s.done for s in steps)})
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    return _render(request, "walkthrough/home.html")
+
+
+@require_GET
+def steps(request: HtmxHttpRequest) -> HttpResponse:
+    """The steps alone, refreshed whenever the visitor's feed shows new signals."""
+    return _render(request, "walkthrough/home.html#steps")

@@ -54,8 +54,18 @@
     if (id && document.getElementById(id[1])) event.preventDefault();
   });
 
+  // Other parts of the page (the walkthrough) listen for this to refresh what they show.
+  function announceUpdate() {
+    document.body.dispatchEvent(new CustomEvent("feed:update"));
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.matches("[data-feed-stream]")) announceUpdate();
+  });
+
   // htmx's extension reconnects by reading sse-connect again: keep it pointing past the last id.
   document.addEventListener("htmx:sseMessage", function (event) {
+    announceUpdate();
     var list = stream();
     if (list && event.detail.lastEventId && list.hasAttribute("sse-connect")) {
       list.setAttribute("sse-connect", withAfter(list.getAttribute("sse-connect"), event.detail.lastEventId));
