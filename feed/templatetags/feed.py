@@ -2,17 +2,24 @@ from typing import Any
 
 from django import template
 from django.template.context import RequestContext
+from django.template.loader import render_to_string
 
+from feed.chains import muted
 from feed.views import panel_context
 
 register = template.Library()
 
 
-@register.inclusion_tag("feed/feed.html#panel", takes_context=True)
-def feed_panel(context: RequestContext) -> dict[str, Any]:
-    """The live feed beside every page: this browser's newest requests and their signals."""
+@register.simple_tag(takes_context=True)
+def feed_panel(context: RequestContext) -> str:
+    """The live feed beside every page: this browser's newest requests and their signals.
+
+    Rendered muted: signals sent while drawing the feed (template_rendered, under tests) are the
+    feed's own work, and recording them would grow the feed with every page drawn.
+    """
     request = context["request"]
-    return {**panel_context(request), "request": request, "csrf_token": context.get("csrf_token")}
+    with muted():
+        return render_to_string("feed/feed.html#panel", panel_context(request), request=request)
 
 
 @register.filter

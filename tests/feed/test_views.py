@@ -142,3 +142,13 @@ def test_a_receivers_source_opens_on_demand(client):
 )
 def test_only_connected_receivers_source_can_be_read(client, name):
     assert client.get("/feed/receivers/source/", {"name": name}).status_code == 404
+
+
+def test_drawing_the_feed_records_nothing_of_its_own(signed_up):
+    def events_of_one_page_view() -> int:
+        before = Event.objects.count()
+        signed_up.get("/profile/")
+        return Event.objects.count() - before
+
+    first = events_of_one_page_view()
+    assert events_of_one_page_view() == first  # The panel now shows one request more.
