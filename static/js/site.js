@@ -1,0 +1,32 @@
+// Requests htmx could not complete: a server error, a proxy's refusal, a lost connection.
+// htmx swaps nothing in then, so say so: in the form's own [data-request-error] slot if it has
+// one, else in the page-wide banner.
+"use strict";
+
+function showRequestError(event, message) {
+  const slot =
+    event.target.querySelector("[data-request-error]") || document.getElementById("request-error");
+  if (!slot) return;
+  slot.textContent = message;
+  slot.hidden = false;
+}
+
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  const slot = event.target.querySelector("[data-request-error]");
+  if (slot) slot.hidden = true;
+  document.getElementById("request-error").hidden = true;
+});
+
+document.body.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  showRequestError(
+    event,
+    status === 413
+      ? "This file is too large to upload."
+      : `Something went wrong on the server (HTTP ${status}): please try again.`,
+  );
+});
+
+document.body.addEventListener("htmx:sendError", (event) => {
+  showRequestError(event, "The server could not be reached: check your connection and try again.");
+});
