@@ -21,6 +21,7 @@ from django_htmx.middleware import HtmxDetails
 from feed import queries, receivers_map, waterfall
 from feed.conf import feed_setting
 from feed.hub import read
+from feed.models import Family
 from feed.registry import describe, live_receiver, source_function
 from feed.stream import event_stream
 
@@ -48,6 +49,7 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
     scope = {"scope": "all"} if everyone else {}
     return {
         "feed_enabled": feed_setting("FEED_ENABLED"),
+        "families": Family.values,
         "chains": chains,
         "everyone": everyone,
         "can_see_everyone": request.user.is_staff,

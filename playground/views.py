@@ -1,3 +1,4 @@
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +25,8 @@ def run(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     operation = OPERATIONS.get(slug)
     if operation is None:
         raise Http404("No such playground operation.")
+    # connection_created belongs to the request, not to the operation: connect before capturing.
+    connection.ensure_connection()
     with sends_during() as sent:
         try:
             outcome = operation.run(visitor_of(request))

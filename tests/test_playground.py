@@ -17,7 +17,7 @@ def run(client: Client, slug: str) -> str:
 
 def signals_shown(html: str) -> list[str]:
     """The signal names the result lists, in order."""
-    return re.findall(r'<li class="sent-signal[^"]*">\s*<code>(\w+)</code>', html)
+    return re.findall(r'<li class="sent-signal[^"]*">.*?<code>(\w+)</code>', html, re.S)
 
 
 def test_page_lists_every_operation(client):

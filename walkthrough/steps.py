@@ -15,6 +15,7 @@ class Step:
     title: str
     action: str
     expect: str  # The signals to watch for, as the visitor reads them.
+    family: str  # The family of the signal that ticks the step, for its colour and icon.
     signal: str
     sender: str | None = None
     receiver: str | None = None
@@ -36,6 +37,7 @@ STEPS = [
         "Sign up",
         "Create an account with any email address and a password.",
         "post_save on User (created) → create_profile → post_save on Profile; user_signed_up",
+        "model",
         "post_save",
         sender=USER,
         receiver="create_profile",
@@ -46,6 +48,7 @@ STEPS = [
         "Log out",
         "Use the Log out button in the header.",
         "user_logged_out, sent before the session is flushed",
+        "auth",
         "user_logged_out",
     ),
     Step(
@@ -53,6 +56,7 @@ STEPS = [
         "Fail a login on purpose",
         "Log in with the wrong password.",
         "user_login_failed (the password itself is never recorded)",
+        "auth",
         "user_login_failed",
     ),
     Step(
@@ -60,6 +64,7 @@ STEPS = [
         "Log in",
         "Now log in with the right password.",
         "user_logged_in → update_last_login and record_login; allauth's own user_logged_in",
+        "auth",
         "user_logged_in",
         receiver="record_login",
     ),
@@ -68,6 +73,7 @@ STEPS = [
         "Upload an avatar",
         "Choose a photo on your profile page.",
         "pre_save on Profile → resize_avatar → avatar_processed; post_save",
+        "custom",
         "avatar_processed",
     ),
     Step(
@@ -75,6 +81,7 @@ STEPS = [
         "Change your interests",
         "Tick a topic on your profile page.",
         "m2m_changed: pre_add and post_add, with the topics' pk_set",
+        "model",
         "m2m_changed",
         args={"action": "post_add"},
     ),
@@ -83,6 +90,7 @@ STEPS = [
         "Delete your account",
         "From your profile page, with your password.",
         "pre_delete and post_delete for User and, cascaded, Profile",
+        "model",
         "post_delete",
         sender=USER,
     ),
