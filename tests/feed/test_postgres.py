@@ -9,20 +9,17 @@ import http.client
 import os
 import re
 import secrets
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from http.cookiejar import CookieJar
-from pathlib import Path
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from tests.browser.conftest import ROOT, free_port, wait_for_port
+from tests.servers import migrate, start_uvicorn, stop
 
 POSTGRES = os.environ.get("DJANGO_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 SLOW_POLL_SETTINGS = "from settings import *  # noqa: F403\n\nFEED_POLL_SECONDS = 60\n"
@@ -56,26 +53,13 @@ def workers(database_url, tmp_path_factory) -> Iterator[tuple[str, str]]:
     (state / "pg_settings.py").write_text(SLOW_POLL_SETTINGS)
     env = {**os.environ, "DJANGO_DATABASE_URL": database_url, "DJANGO_VAR_DIR": str(state),
            "DJANGO_SETTINGS_MODULE": "pg_settings", "PYTHONPATH": str(state)}  # fmt: skip
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    servers = [start_worker(env, state / f"worker-{n}.log") for n in range(2)]
+    migrate(env)
+    servers = [start_uvicorn(env, state / f"worker-{n}.log") for n in range(2)]
     try:
         yield tuple(url for url, _ in servers)
     finally:
         for _, server in servers:
-            server.terminate()
-            server.wait(timeout=10)
-
-
-def start_worker(env: dict[str, str], log: Path) -> tuple[str, subprocess.Popen]:
-    port = free_port()
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--app-dir", "site", "asgi:application",
-             "--port", str(port), "--timeout-graceful-shutdown", "1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    wait_for_port(port, server, log)
-    return f"http://127.0.0.1:{port}", server
+            stop(server)
 
 
 class Browser:
