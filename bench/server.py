@@ -133,13 +133,24 @@ class Visitor:
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             body = urllib.parse.urlencode(form)
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
-        response.read()
+        try:
+            response = self._exchange(method, path, body, headers)
+        except ConnectionError:
+            # uvicorn closes a keep-alive connection idle for 5 s: reconnect, as browsers do.
+            self.connection.close()
+            response = self._exchange(method, path, body, headers)
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 self.cookies[name] = morsel.value
         return response.status
+
+    def _exchange(
+        self, method: str, path: str, body: str | None, headers: dict[str, str]
+    ) -> http.client.HTTPResponse:
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        response.read()
+        return response
 
     def get(self, path: str) -> int:
         return self.request("GET", path)
