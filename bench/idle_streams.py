@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import resource
 import time
+from collections import Counter
 
 from server import Server, Visitor, machine, open_stream, serve, sse_text
 
@@ -42,31 +43,30 @@ def visitor_cookies(server: Server, count: int) -> list[str]:
     return cookies
 
 
-async def hold(port: int, cookie: str, gate: asyncio.Semaphore, connected, heartbeats) -> None:
+async def hold(port: int, cookie: str, gate: asyncio.Semaphore, counts: Counter[str]) -> None:
     """Open one stream, report it connected at its first message, then count its heartbeats."""
     async with gate:
         reader, writer = await open_stream(port, cookie)
         chunks = sse_text(reader)
         first = await anext(chunks)
         assert first.startswith("retry:"), first
-    connected.append(time.monotonic())
+    counts["connected"] += 1
     try:
         async for text in chunks:
-            heartbeats.append(text.count(": heartbeat"))
+            counts["heartbeats"] += text.count(": heartbeat")
     finally:
         writer.close()
 
 
 async def measure(server: Server, cookies: list[str]) -> dict[str, float]:
-    gate, connected, heartbeats = asyncio.Semaphore(CONNECTING_AT_ONCE), [], []
+    """Open a stream per cookie; read the server's memory, then its CPU while they all idle."""
+    gate, counts = asyncio.Semaphore(CONNECTING_AT_ONCE), Counter[str]()
     rss_before, started = server.status_kib("VmRSS"), time.monotonic()
-    streams = [
-        asyncio.create_task(hold(server.port, cookie, gate, connected, heartbeats))
-        for cookie in cookies
-    ]
-    while len(connected) < len(cookies):
-        if failed := [task for task in streams if task.done()]:
-            failed[0].result()  # A stream that ended before connecting: show why.
+    streams = [asyncio.create_task(hold(server.port, cookie, gate, counts)) for cookie in cookies]
+    while counts["connected"] < len(cookies):
+        if ended := [task for task in streams if task.done()]:
+            ended[0].result()  # Raises what ended it, if anything did.
+            raise RuntimeError("a stream closed while others were still connecting")
         await asyncio.sleep(0.05)
     connecting = time.monotonic() - started
     await asyncio.sleep(SETTLE_SECONDS)
@@ -83,7 +83,7 @@ async def measure(server: Server, cookies: list[str]) -> dict[str, float]:
         "rss_after": rss_after,
         "idle_cpu": idle_cpu,
         "alive": alive,
-        "heartbeats": sum(heartbeats),
+        "heartbeats": counts["heartbeats"],
     }
 
 

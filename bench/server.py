@@ -24,7 +24,6 @@ import django
 import uvicorn
 
 ROOT = Path(__file__).resolve().parents[1]
-FEED_COOKIE = "signal_lab_feed"
 
 
 def machine() -> str:
@@ -94,6 +93,7 @@ def serve(*, feed: bool = True, settings: str = "") -> Iterator[Server]:
         run = [sys.executable, "manage.py", "migrate", "-v0"]
         subprocess.run(run, cwd=ROOT, env=env, check=True)
         log = state / "uvicorn.log"
+        # No access log: writing a line per request would cost CPU that the figures are about.
         with log.open("w") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "--app-dir", "site", "asgi:application",
