@@ -31,7 +31,8 @@ NOTIFY_CHANNEL = "signal_lab_feed"
 PREPARED_TYPES = {"UUIDField", "DateTimeField", "JSONField"}
 LOCK_KEY = 0x5167_4C61  # Arbitrary, fixed: every process must take the same advisory lock.
 _writes = itertools.count()
-# Writes that cannot run where they were asked for (an event loop's thread) run here instead.
+# Writes that cannot run where they were asked for (an event loop's thread) run here instead,
+# and so do writes after Django closed the request's connection: this thread keeps one open.
 _offloop = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-writer")
 
 
@@ -66,7 +67,7 @@ def _loop_running() -> bool:
 
 
 def flush(chain: Chain | None) -> None:
-    """Write a completed chain now, after the current transaction commits, or off the loop."""
+    """Write a completed chain now, after the current transaction commits, or in the writer."""
     if chain is None or not chain.sends:
         return
     try:
@@ -74,6 +75,10 @@ def flush(chain: Chain | None) -> None:
         alias = router.db_for_write(Event)
         if _loop_running():
             _offloop.submit(_write_and_close, rows, alias)
+        elif connections[alias].connection is None:
+            # request_finished closed the request's connection. Opening and closing one per chain
+            # cost more CPU than the write (SQLite: 0.75 ms against 0.5 ms): use the writer's.
+            _offloop.submit(_write_kept_open, rows, alias)
         elif _in_visitor_transaction(alias):
             transaction.on_commit(functools.partial(write, rows, alias), using=alias)
         else:
@@ -85,6 +90,13 @@ def flush(chain: Chain | None) -> None:
 def _write_and_close(rows: list[dict[str, Any]], alias: str) -> None:
     write(rows, alias)
     connections[alias].close()
+
+
+def _write_kept_open(rows: list[dict[str, Any]], alias: str) -> None:
+    """Write in the writer thread, keeping its connection open for the next chain."""
+    write(rows, alias)
+    if connections[alias].errors_occurred:
+        connections[alias].close()  # Reconnect next time rather than reuse a broken connection.
 
 
 def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
@@ -116,7 +128,6 @@ def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
 def write(rows: list[dict[str, Any]], alias: str) -> None:
     """Insert a chain's rows in one transaction; log any failure instead of raising it."""
     connection = connections[alias]
-    opened_here = connection.connection is None
     with muted():
         try:
             with transaction.atomic(using=alias), connection.cursor() as cursor:
@@ -129,10 +140,6 @@ def write(rows: list[dict[str, Any]], alias: str) -> None:
                 prune(alias)
         except DatabaseError:
             _log_failure(alias, len(rows))
-        finally:
-            # After request_finished closed the request's connection, do not leave ours open.
-            if opened_here and not connection.in_atomic_block:
-                connection.close()
     hub.wake_local()
 
 

@@ -31,17 +31,22 @@ def migrate(env: dict[str, str]) -> None:
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
 
-def start_uvicorn(env: dict[str, str], log: Path) -> tuple[str, subprocess.Popen]:
-    """Serve the site on a free port with this environment; its output goes to `log`."""
+def start_uvicorn(
+    env: dict[str, str], log: Path, *options: str
+) -> tuple[str, int, subprocess.Popen]:
+    """Serve the site on a free port with this environment; its output goes to `log`.
+
+    Returns the site's URL, its port and the process; `options` go to uvicorn.
+    """
     port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", "site", "asgi:application",
-             "--port", str(port), "--timeout-graceful-shutdown", "1"],
+             "--port", str(port), "--timeout-graceful-shutdown", "1", *options],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     wait_for_port(port, server, log)
-    return f"http://127.0.0.1:{port}", server
+    return f"http://127.0.0.1:{port}", port, server
 
 
 def stop(server: subprocess.Popen) -> None:

@@ -35,7 +35,7 @@ def server_env(tmp_path_factory) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def live_url(server_env, tmp_path_factory) -> Iterator[str]:
     """The URL of the site served by uvicorn over ASGI, as `make run` serves it."""
-    url, server = start_uvicorn(server_env, tmp_path_factory.mktemp("logs") / "uvicorn.log")
+    url, _, server = start_uvicorn(server_env, tmp_path_factory.mktemp("logs") / "uvicorn.log")
     try:
         yield url
     finally:

@@ -56,9 +56,9 @@ def workers(database_url, tmp_path_factory) -> Iterator[tuple[str, str]]:
     migrate(env)
     servers = [start_uvicorn(env, state / f"worker-{n}.log") for n in range(2)]
     try:
-        yield tuple(url for url, _ in servers)
+        yield tuple(url for url, _, _ in servers)
     finally:
-        for _, server in servers:
+        for _, _, server in servers:
             stop(server)
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.signals import user_logged_in
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -46,6 +46,21 @@ def test_sends_inside_a_transaction_are_written_after_it_commits(
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         ping.send(sender="test")
         assert not Event.objects.filter(signal="ping").exists()
+    assert Event.objects.filter(signal="ping").exists()
+
+
+@pytest.fixture
+def in_writer_thread():
+    """Run a function in the feed's writer thread; its connection is closed afterwards."""
+    yield lambda function: writer._offloop.submit(function).result()
+    writer._offloop.submit(lambda: connections["default"].close()).result()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_django_closes_the_connection_the_writer_thread_writes_on_its_own(in_writer_thread):
+    connection.close()  # As request_finished does before the request's chain is complete.
+    ping.send(sender="test")
+    assert in_writer_thread(lambda: connections["default"].connection is not None)
     assert Event.objects.filter(signal="ping").exists()
 
 

@@ -1,0 +1,157 @@
+"""Benchmark: requests per second with the feed's recorder on and off, in one run.
+
+    .venv/bin/python bench/recorder_overhead.py
+
+Two uvicorn processes serve the same site, one with DJANGO_FEED_ENABLED=0, each on its own fresh
+SQLite file. Rounds alternate between them (on, off, off, on, ...) so drift on a shared machine
+falls on both. In each round CONCURRENCY keep-alive clients post as fast as the server answers.
+
+The views:
+- login: POST /accounts/login/ with a fresh session each time. It saves the user's last_login and
+  the profile's login timestamps. With the site's PBKDF2 hasher (1.5 M iterations) password
+  checking dominates, so the same login is also measured with the MD5 hasher the tests use: that
+  shows the recorder's cost against the rest of a login.
+- bio save: the profile page's htmx bio form, a light view that saves one model.
+
+Besides requests per second, the server's CPU time per request (from /proc/<pid>/stat) shows the
+recorder's cost in milliseconds, which the ratio alone hides when hashing runs on both cores.
+"""
+
+import itertools
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from server import Server, Visitor, machine, serve
+
+CONCURRENCY = 4
+ROUNDS = 6  # per server and view; plus one warm-up round each, not counted
+ROUND_SECONDS = 1.5  # short rounds, so a burst of other work on the machine hits both
+SETTLE_SECONDS = 0.2  # for writes made after a round's last responses, before the next round
+TARGET_RATIO = 0.85
+EMAIL, PASSWORD = "bench@example.com", "correct-horse-battery-staple"
+# allauth allows 30 logins a minute from one address: a benchmark is not an attack.
+NO_RATE_LIMITS = "ACCOUNT_RATE_LIMITS = False\n"
+MD5_HASHER = 'PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]\n'
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    path: str
+    form: dict[str, str]
+    expect: int
+    logged_in: bool  # keep the session between requests, or post without one each time
+    htmx: bool = False
+
+
+LOGIN = {"login": EMAIL, "password": PASSWORD}
+LOGIN_CASE = Case("login, PBKDF2 (as served)", "/accounts/login/", LOGIN, 302, False)
+# Each group of views runs on its own pair of servers, whose settings it names.
+GROUPS: list[tuple[str, list[Case]]] = [
+    (NO_RATE_LIMITS, [LOGIN_CASE]),
+    (
+        NO_RATE_LIMITS + MD5_HASHER,
+        [
+            Case("login, MD5 hasher", "/accounts/login/", LOGIN, 302, False),
+            Case("bio save (htmx)", "/profile/bio/", {"bio": "Signals!"}, 200, True, True),
+        ],
+    ),
+]
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu_seconds / self.requests * 1000
+
+
+def visitors(server: Server) -> list[Visitor]:
+    """CONCURRENCY browsers of one user, each logged in once; the first one signs up."""
+    browsers = [Visitor(server) for _ in range(CONCURRENCY)]
+    browsers[0].get("/accounts/signup/")
+    form = {"email": EMAIL, "password1": PASSWORD, "password2": PASSWORD}
+    assert browsers[0].post("/accounts/signup/", form) == 302, "sign-up failed"
+    for browser in browsers[1:]:
+        browser.get("/accounts/login/")
+        assert browser.post("/accounts/login/", LOGIN) == 302, "login failed"
+    return browsers
+
+
+def hammer(visitor: Visitor, case: Case, deadline: float) -> int:
+    """Post the case's request back to back until the deadline; return how many were answered."""
+    done = 0
+    while time.monotonic() < deadline:
+        if not case.logged_in:
+            visitor.cookies.pop("sessionid", None)
+        status = visitor.post(case.path, case.form, htmx=case.htmx)
+        assert status == case.expect, f"{case.label}: {status}, expected {case.expect}"
+        done += 1
+    return done
+
+
+def one_round(server: Server, browsers: list[Visitor], case: Case, tally: Tally) -> None:
+    cpu, started = server.cpu_seconds(), time.monotonic()
+    with ThreadPoolExecutor(len(browsers)) as pool:
+        deadline = started + ROUND_SECONDS
+        counts = list(pool.map(lambda browser: hammer(browser, case, deadline), browsers))
+    time.sleep(SETTLE_SECONDS)
+    tally.requests += sum(counts)
+    tally.seconds += time.monotonic() - started - SETTLE_SECONDS
+    tally.cpu_seconds += server.cpu_seconds() - cpu
+
+
+def compare(
+    servers: dict[str, Server], browsers: dict[str, list[Visitor]], case: Case
+) -> dict[str, Tally]:
+    """Tallies of the case on each server, in rounds alternating on, off, off, on, ..."""
+    tallies = {mode: Tally() for mode in servers}
+    for mode in servers:
+        one_round(servers[mode], browsers[mode], case, Tally())  # Warm-up: templates, caches.
+    orders = itertools.cycle([["on", "off"], ["off", "on"]])
+    for order in itertools.islice(orders, ROUNDS):
+        for mode in order:
+            one_round(servers[mode], browsers[mode], case, tallies[mode])
+    return tallies
+
+
+def show(case: Case, tallies: dict[str, Tally]) -> float:
+    on, off = tallies["on"], tallies["off"]
+    ratio = on.per_second / off.per_second
+    print(
+        f"{case.label:<26} {off.per_second:>7.1f}/s {on.per_second:>7.1f}/s {ratio:>6.2f}"
+        f" {off.cpu_ms:>8.2f}ms {on.cpu_ms:>8.2f}ms {on.cpu_ms - off.cpu_ms:>+7.2f}ms"
+    )
+    return ratio
+
+
+def main() -> None:
+    print(f"Machine: {machine()}.")
+    print(f"{CONCURRENCY} clients, {ROUNDS} rounds of {ROUND_SECONDS} s per server and view.\n")
+    header = ("view", "off", "on", "on/off", "CPU off", "CPU on", "cost")
+    print("{:<26} {:>9} {:>9} {:>6} {:>10} {:>10} {:>9}".format(*header))
+    ratios = {}
+    for settings, cases in GROUPS:
+        with serve(feed=True, settings=settings) as on, serve(feed=False, settings=settings) as off:
+            servers = {"on": on, "off": off}
+            browsers = {mode: visitors(server) for mode, server in servers.items()}
+            for case in cases:
+                ratios[case.label] = show(case, compare(servers, browsers, case))
+    ratio = ratios[LOGIN_CASE.label]
+    print(
+        f"\nCPU: the server's CPU time per request. Target, {LOGIN_CASE.label}:"
+        f" on >= {TARGET_RATIO} x off: {ratio:.2f}: {'met' if ratio >= TARGET_RATIO else 'MISSED'}."
+    )
+
+
+if __name__ == "__main__":
+    main()
