@@ -1,23 +1,22 @@
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from feed.queries import visitor_of
-from profiles.views import HtmxHttpRequest
 from walkthrough.steps import progress
 
 
-def _render(request: HtmxHttpRequest, template: str) -> HttpResponse:
+def _render(request: HttpRequest, template: str) -> HttpResponse:
     steps = progress(visitor_of(request))
     return render(request, template, {"steps": steps, "done": sum(s.done for s in steps)})
 
 
 @require_GET
-def home(request: HtmxHttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponse:
     return _render(request, "walkthrough/home.html")
 
 
 @require_GET
-def steps(request: HtmxHttpRequest) -> HttpResponse:
+def steps(request: HttpRequest) -> HttpResponse:
     """The steps alone, refreshed whenever the visitor's feed shows new signals."""
     return _render(request, "walkthrough/home.html#steps")
