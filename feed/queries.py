@@ -33,7 +33,7 @@ def events_for(visitor: str | None) -> EventQuerySet:
     return Event.objects.for_visitor(visitor) if visitor else Event.objects.none()
 
 
-def has_fired(
+def first_fired(
     visitor: str,
     signal: str,
     *,
@@ -41,14 +41,15 @@ def has_fired(
     receiver: str | None = None,
     inside: str | None = None,
     since: datetime | None = None,
+    after: int = 0,
     **args: Any,
-) -> bool:
-    """Whether this visitor's feed holds a send of `signal` matching every condition given.
+) -> Event | None:
+    """The visitor's oldest send of `signal` after event id `after` matching every condition.
 
     `receiver` must have answered it and `inside` must be the receiver whose work sent it (both
     by qualified or short name); remaining keywords must equal its recorded arguments.
     """
-    events = events_for(visitor).of_signal(signal)
+    events = events_for(visitor).of_signal(signal).filter(id__gt=after).order_by("id")
     if sender is not None:
         events = events.filter(sender=sender)
     if since is not None:
@@ -60,8 +61,13 @@ def has_fired(
             if any(event.args.get(key) != value for key, value in args.items()):
                 continue
             if inside is None or _sent_inside(event, inside):
-                return True
-    return False
+                return event
+    return None
+
+
+def has_fired(visitor: str, signal: str, **conditions: Any) -> bool:
+    """Whether this visitor's feed holds a send of `signal` matching every condition given."""
+    return first_fired(visitor, signal, **conditions) is not None
 
 
 def _sent_inside(event: Event, receiver: str) -> bool:

@@ -5,8 +5,7 @@ from typing import Any
 
 from django.conf import settings
 
-from feed.chains import muted
-from feed.queries import events_for
+from feed.queries import first_fired
 
 
 @dataclass(frozen=True)
@@ -97,26 +96,13 @@ STEPS = [
 ]
 
 
-def _first_match(visitor: str, step: Step, after: int) -> int | None:
-    """The id of the visitor's first event after `after` that shows the step was done."""
-    events = events_for(visitor).of_signal(step.signal).filter(id__gt=after).order_by("id")
-    if step.sender is not None:
-        events = events.filter(sender=step.sender)
-    for event in events:
-        if step.receiver is not None and not event.ran(step.receiver):
-            continue
-        if all(event.args.get(key) == value for key, value in step.args.items()):
-            return event.id
-    return None
-
-
 def progress(visitor: str) -> list[Progress]:
     """Each step, ticked when the visitor's feed shows its signals after the step before it."""
-    rows, after, done = [], 0, bool(visitor)
-    with muted():
-        for number, step in enumerate(STEPS, start=1):
-            found = _first_match(visitor, step, after) if done else None
-            done = found is not None
-            after = found or after
-            rows.append(Progress(step, number, done))
+    rows, after, done = [], 0, True
+    for number, step in enumerate(STEPS, start=1):
+        conditions = {"sender": step.sender, "receiver": step.receiver, **step.args}
+        found = first_fired(visitor, step.signal, after=after, **conditions) if done else None
+        done = found is not None
+        after = found.id if found else after
+        rows.append(Progress(step, number, done))
     return rows
