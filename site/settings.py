@@ -4,8 +4,10 @@ Every default is safe for a local run on one machine (SQLite, local media, local
 set DJANGO_DATABASE_URL and DJANGO_REDIS_URL to run several processes or machines.
 """
 
+import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -14,6 +16,7 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state (SQLite file, generated secret key) lives in one git-ignored folder.
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -27,18 +30,33 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def local_secret_key() -> str:
-    """Return this checkout's own secret key, generating it on first use; never committed."""
-    key_file = VAR_DIR / "secret_key"
+def env_int(name: str, default: int) -> int:
+    """Read a whole-number environment variable."""
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def secret_key_from(key_file: Path) -> str:
+    """The secret key kept in `key_file`, generated on first use; never committed.
+
+    The key is written to a private temporary file (O_CREAT | O_EXCL, mode 0600) and linked into
+    place, which fails if a racing worker linked first: every worker ends up reading one whole key.
+    """
     if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        fd, draft = tempfile.mkstemp(dir=key_file.parent, prefix=".secret_key-")
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(50))
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass  # Another worker's key won.
+        finally:
+            os.unlink(draft)
     return key_file.read_text().strip()
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret_key()
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or secret_key_from(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -112,7 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Sites (or test runs) sharing one Redis database keep apart by prefix.
+            "KEY_PREFIX": os.environ.get("DJANGO_REDIS_KEY_PREFIX", "signal-lab"),
+        }
         if REDIS_URL
         # Per process: fine for one worker, but allauth's rate limits need Redis beyond that.
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -136,15 +159,31 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
-
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-        ),
-    },
+# allauth's per-IP limits (login 30/m/ip, failed logins 10/m/ip,5/300s/key, signup 20/m/ip) stay
+# unless set: a workshop behind one address may need DJANGO_RATE_LIMIT_SIGNUP=200/m/ip.
+ACCOUNT_RATE_LIMITS = {
+    action: os.environ[f"DJANGO_RATE_LIMIT_{action.upper()}"]
+    for action in ("login", "login_failed", "signup")
+    if os.environ.get(f"DJANGO_RATE_LIMIT_{action.upper()}")
 }
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAIL_BACKEND = os.environ.get("DJANGO_MAIL_BACKEND", CONSOLE_BACKEND)
+MAILERS = {"default": {"BACKEND": MAIL_BACKEND}}
+if MAIL_BACKEND == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("DJANGO_SMTP_HOST", "localhost"),
+        # None lets the backend choose by encryption: 465 (SSL), 587 (STARTTLS) or 25.
+        "port": env_int("DJANGO_SMTP_PORT", 0) or None,
+        "username": os.environ.get("DJANGO_SMTP_USER", ""),
+        "password": os.environ.get("DJANGO_SMTP_PASSWORD", ""),
+        "use_tls": env_bool("DJANGO_SMTP_TLS", False),
+        "use_ssl": env_bool("DJANGO_SMTP_SSL", False),
+        "timeout": env_int("DJANGO_SMTP_TIMEOUT", 10),
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "signal-lab@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -156,7 +195,20 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
 }
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+
+# Production is one switch: HTTPS only, remembered by browsers (HSTS), cookies never sent in clear.
+HTTPS = env_bool("DJANGO_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a promise to browser vendors that is slow to take back: only when asked.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", HTTPS)
+# Behind a proxy that ends TLS: the header it sets on HTTPS requests, e.g. X-Forwarded-Proto.
+if PROXY_SSL_HEADER := os.environ.get("DJANGO_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{PROXY_SSL_HEADER.upper().replace('-', '_')}", "https")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -168,6 +220,21 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve straight from the static folders: one process needs no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 
+if "DJANGO_STATIC_ROOT" in os.environ:
+    # collectstatic's target, for a web server that serves /static/ itself (docs/deploy.md).
+    STATIC_ROOT = Path(os.environ["DJANGO_STATIC_ROOT"])
+
+# Avatars go through the default storage: local files here, or a shared store such as
+# django-storages' S3Storage with its OPTIONS as JSON (docs/deploy.md).
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("DJANGO_MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # The app serves avatars itself unless a web server or object store does it in front of it.
