@@ -7,7 +7,11 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test lint format lock bench chromium
+# The second test run: PostgreSQL and Redis, as several workers or machines use them.
+TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test test-sqlite test-postgres lint format lock bench chromium
 
 run: $(VENV)/.run-deps
 	$(PY) manage.py migrate --no-input
@@ -15,12 +19,19 @@ run: $(VENV)/.run-deps
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) -m uvicorn --app-dir site asgi:application \
 		--host $(HOST) --port $(PORT) --timeout-graceful-shutdown 3
 
-test: $(VENV)/.test-deps chromium
+# The whole suite twice: on the embedded default (SQLite, local memory), then on PostgreSQL + Redis.
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.test-deps chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Each run creates its own test database and cache-key prefix: runs may share both servers.
+test-postgres: $(VENV)/.test-deps chromium
+	DJANGO_DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .

@@ -1,8 +1,11 @@
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
+
+from tests.stores import clear_cache, scratch_database, uses_postgres
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -10,7 +13,27 @@ PASSWORD = "correct-horse-battery-staple"
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters live in the cache: no test may inherit another's."""
-    cache.clear()
+    clear_cache()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leave_no_cache_keys() -> Iterator[None]:
+    """A run on a shared Redis leaves nothing of its own behind."""
+    yield
+    clear_cache()
+
+
+@pytest.fixture(scope="session")
+def server_database() -> Iterator[dict[str, str]]:
+    """Environment for a server a test starts: on PostgreSQL runs, a database of its own.
+
+    Without it, such a server would share the run's configured database with other runs.
+    """
+    if not uses_postgres():
+        yield {}
+        return
+    with scratch_database(os.environ["DJANGO_DATABASE_URL"]) as url:
+        yield {"DJANGO_DATABASE_URL": url}
 
 
 @pytest.fixture(autouse=True)

@@ -23,10 +23,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def server_env(tmp_path_factory) -> dict[str, str]:
-    """Environment of a fresh site: its own SQLite file and media folder."""
+def server_env(server_database, tmp_path_factory) -> dict[str, str]:
+    """Environment of a fresh site: its own database (SQLite file by default) and media folder."""
     state = tmp_path_factory.mktemp("site")
     env = {**os.environ, "DJANGO_VAR_DIR": str(state), "DJANGO_MEDIA_ROOT": str(state / "media")}
+    env |= server_database
     env.pop("DJANGO_SETTINGS_MODULE", None)
     migrate(env)
     return env

@@ -8,42 +8,24 @@ in time.
 import http.client
 import os
 import re
-import secrets
 import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from http.cookiejar import CookieJar
 
-import psycopg
 import pytest
-from psycopg import sql
 
 from tests.servers import migrate, start_uvicorn, stop
+from tests.stores import scratch_database
 
-POSTGRES = os.environ.get("DJANGO_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 SLOW_POLL_SETTINGS = "from settings import *  # noqa: F403\n\nFEED_POLL_SECONDS = 60\n"
-
-
-def admin_connection() -> psycopg.Connection:
-    try:
-        return psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES}: {error}")
 
 
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
-    name = f"signal_lab_{secrets.token_hex(6)}"
-    with admin_connection() as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urllib.parse.urlparse(POSTGRES)._replace(path=f"/{name}").geturl()
-    finally:
-        with admin_connection() as admin:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    with scratch_database() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
