@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     # Path prefixes of other apps' pages that only read the feed: recording their requests would
     # make new events, which refresh them, which would make new events, forever.
     "FEED_QUIET_PATHS": (),
+    # Stored lengths: a request's path and an error's text are cut to these.
+    "FEED_PATH_LENGTH": 150,
+    "FEED_ERROR_LENGTH": 300,
     # How many recent requests the sidebar shows.
     "FEED_PANEL_CHAINS": 12,
 }

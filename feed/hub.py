@@ -19,9 +19,9 @@ import psycopg
 from django.db import connections, router
 from django.db.models import Max
 
-from feed.chains import muted
 from feed.conf import feed_setting
 from feed.models import Event
+from feed.muting import muted
 
 logger = logging.getLogger(__name__)
 _reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-reader")

@@ -13,8 +13,8 @@ from uuid import UUID
 from django.db.models import Max
 from django.http import HttpRequest
 
-from feed.chains import muted
 from feed.models import Event, EventQuerySet
+from feed.muting import muted
 from feed.tree import ChainView, build_chain, group_chains
 
 EVERYONE = None  # Pass as the visitor to read every event (staff only).

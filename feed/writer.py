@@ -9,20 +9,18 @@ import functools
 import itertools
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
 from django.db.backends.utils import CursorWrapper
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from feed import hub
-from feed.chains import Chain, muted
+from feed.chains import Chain
 from feed.conf import feed_setting
 from feed.models import Event
+from feed.muting import muted
 
 logger = logging.getLogger(__name__)
 
@@ -34,23 +32,6 @@ _writes = itertools.count()
 # Writes that cannot run where they were asked for (an event loop's thread) run here instead,
 # and so do writes after Django closed the request's connection: this thread keeps one open.
 _offloop = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-writer")
-
-
-@functools.cache
-def _ignored_prefixes() -> tuple[str, ...]:
-    prefixes = [
-        "/" + settings.STATIC_URL.lstrip("/"),
-        "/" + settings.MEDIA_URL.lstrip("/"),
-        *feed_setting("FEED_QUIET_PATHS"),
-    ]
-    with suppress(NoReverseMatch):
-        prefixes.append(reverse("feed:panel"))
-    return tuple(prefixes)
-
-
-def is_ignored_path(path: str) -> bool:
-    """Whether a request is the feed's own (stream, fragments, pages), a file, or quiet."""
-    return path.startswith(_ignored_prefixes())
 
 
 def _in_visitor_transaction(alias: str) -> bool:

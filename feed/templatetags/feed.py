@@ -4,7 +4,7 @@ from django import template
 from django.template.context import RequestContext
 from django.template.loader import render_to_string
 
-from feed.chains import muted
+from feed.muting import muted
 from feed.views import panel_context
 
 register = template.Library()
