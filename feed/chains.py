@@ -12,8 +12,9 @@ from django.dispatch import Signal
 from feed.context import current_call
 from feed.labels import error_text
 from feed.models import Origin
+from feed.naming import name_of, sender_label
 from feed.paths import redact_path
-from feed.registry import ReceiverInfo, name_of, sender_label
+from feed.receiver_info import ReceiverInfo
 from feed.summaries import safe_args, summarise
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from feed.labels import process_label
 from feed.models import Origin
 from feed.muting import is_muted
 from feed.paths import is_ignored_path
-from feed.registry import describe
+from feed.receiver_info import describe
 
 logger = logging.getLogger(__name__)
 

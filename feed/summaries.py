@@ -12,7 +12,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.db import models
 
-from feed.registry import sender_label
+from feed.naming import sender_label
 
 FLAGS = {"created", "raw", "reverse", "last_attempt", "signup", "enter"}
 WORDS = {"using", "action", "setting", "method"}

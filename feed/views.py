@@ -1,6 +1,5 @@
 """The feed's pages and fragments. None of their requests is recorded (feed/writer.py)."""
 
-import inspect
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +21,8 @@ from feed import queries, receivers_map, waterfall
 from feed.conf import feed_setting
 from feed.hub import read
 from feed.models import Family
-from feed.registry import describe, live_receiver, source_function
+from feed.receiver_info import describe
+from feed.sources import live_receiver, source_lines
 from feed.stream import event_stream
 
 EVERYONE_KEY = "feed_everyone"
@@ -134,11 +134,7 @@ def source(request: HttpRequest) -> HttpResponse:
     receiver = live_receiver(request.GET.get("name", ""))
     if receiver is None:
         raise Http404("No receiver of that name is connected.")
-    function = source_function(receiver)
-    try:
-        lines, first = inspect.getsourcelines(function)
-    except (OSError, TypeError):
-        lines, first = [], 0
+    lines, first = source_lines(receiver)
     context = {
         "name": request.GET["name"],
         "location": describe(receiver).location,
