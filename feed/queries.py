@@ -13,6 +13,7 @@ from uuid import UUID
 from django.db.models import Max
 from django.http import HttpRequest
 
+from feed.conf import STREAM_BATCH
 from feed.models import Event, EventQuerySet
 from feed.muting import muted
 from feed.tree import ChainView, build_chain, group_chains
@@ -94,7 +95,7 @@ def recent_chains(visitor: str | None, limit: int) -> list[ChainView]:
     return list(reversed(_chains(events, heads)))
 
 
-def chains_after(visitor: str | None, after: int, limit: int = 20) -> list[ChainView]:
+def chains_after(visitor: str | None, after: int, limit: int = STREAM_BATCH) -> list[ChainView]:
     """Chains written after event id `after`, oldest first: what a resumed stream sends next."""
     events = events_for(visitor)
     with muted():
