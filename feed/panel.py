@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from feed import queries
+from feed import queries, tree
 from feed.conf import feed_setting
 from feed.models import Family
 
@@ -25,7 +25,7 @@ def viewer(request: HttpRequest) -> str | None:
 def panel_context(request: HttpRequest) -> dict[str, Any]:
     """What the feed panel beside every page needs; its reads are never recorded."""
     everyone = sees_everyone(request)
-    chains = queries.recent_chains(viewer(request), feed_setting("FEED_PANEL_CHAINS"))
+    chains = tree.recent_chains(viewer(request), feed_setting("FEED_PANEL_CHAINS"))
     after = max((chain.last_id for chain in chains), default=0)
     scope = {"scope": "all"} if everyone else {}
     return {

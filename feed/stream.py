@@ -11,8 +11,7 @@ from django.template.loader import render_to_string
 
 from feed.conf import STREAM_BATCH, STREAM_RETRY_MS, feed_setting
 from feed.hub import get_hub, read
-from feed.queries import chains_after
-from feed.tree import ChainView
+from feed.tree import ChainView, chains_after
 
 
 def sse_message(event_id: int, event: str, html: str) -> str:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from feed import queries, receivers_map, waterfall
+from feed import queries, receivers_map, tree, waterfall
 from feed.http import HtmxHttpRequest
 from feed.hub import read
 from feed.panel import EVERYONE_KEY, panel_context, viewer
@@ -44,7 +44,7 @@ def choose_scope(request: HtmxHttpRequest) -> HttpResponse:
 def poll(request: HttpRequest) -> HttpResponse:
     """Chains after `after`, newest first: the fallback where SSE is unavailable."""
     after = _int(request.GET.get("after"))
-    chains = queries.chains_after(viewer(request), after)
+    chains = tree.chains_after(viewer(request), after)
     after = max([after, *(chain.last_id for chain in chains)])
     poll_url = f"{reverse('feed:poll')}?{urlencode({'after': after})}"
     context = {"chains": list(reversed(chains)), "poll_url": poll_url}
@@ -82,7 +82,7 @@ async def stream(request: HttpRequest) -> HttpResponse:
 @require_GET
 def chain(request: HttpRequest, chain_id: UUID) -> HttpResponse:
     """One request's signals as a waterfall: receivers' durations drawn to scale."""
-    found = queries.chain_for(viewer(request), chain_id)
+    found = tree.chain_for(viewer(request), chain_id)
     if found is None:
         raise Http404("No such request in your feed.")
     return render(request, "feed/chain.html", {"chain": found, "rows": waterfall.rows(found)})
