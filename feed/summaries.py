@@ -79,6 +79,16 @@ def mask_email(email: str) -> str:
     return f"{email.partition('@')[0][:NAME_LENGTH]}@…"
 
 
+def masked_login(credentials: Any) -> str:
+    """Whom a failed login named: an email address's local part, and nothing else ever typed.
+
+    People type passwords into login fields, so any value that is not an address stays hidden.
+    """
+    values = credentials.values() if isinstance(credentials, dict) else ()
+    emails = [value for value in values if isinstance(value, str) and EMAIL.fullmatch(value)]
+    return mask_email(emails[0]) if emails else "someone"
+
+
 def who(user: Any) -> str:
     """A person as the feed names them: the local part of their email, else the user's pk."""
     if user is None:
@@ -138,10 +148,7 @@ def _other_summary(name: str, sender: Any, named: dict[str, Any]) -> str | None:
         connection = named["connection"]
         return f"New {connection.vendor} database connection ({connection.alias})"
     if name == "user_login_failed":
-        credentials = named.get("credentials") or {}
-        login = next((str(v) for k, v in credentials.items() if k != "password"), "")
-        shown = mask_email(login) if "@" in login else login[:NAME_LENGTH]
-        return f"Login failed for {shown or 'someone'}"
+        return f"Login failed for {masked_login(named.get('credentials'))}"
     if name in {"pre_migrate", "post_migrate"} and isinstance(sender, AppConfig):
         return f"{name} for {sender.label}"
     if name == "setting_changed":

@@ -7,6 +7,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseForbidden,
     StreamingHttpResponse,
 )
@@ -16,7 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from feed import queries, receivers_map, tree, waterfall
-from feed.http import HtmxHttpRequest
+from feed.http import HtmxHttpRequest, parse_id
 from feed.hub import read
 from feed.panel import EVERYONE_KEY, panel_context, viewer
 from feed.receiver_info import describe
@@ -43,16 +44,14 @@ def choose_scope(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def poll(request: HttpRequest) -> HttpResponse:
     """Chains after `after`, newest first: the fallback where SSE is unavailable."""
-    after = _int(request.GET.get("after"))
+    after = parse_id(request.GET.get("after") or "0")
+    if after is None:
+        return HttpResponseBadRequest("after must be an event id.")
     chains = tree.chains_after(viewer(request), after)
     after = max([after, *(chain.last_id for chain in chains)])
     poll_url = f"{reverse('feed:poll')}?{urlencode({'after': after})}"
     context = {"chains": list(reversed(chains)), "poll_url": poll_url}
     return render(request, "feed/feed.html#poll", context)
-
-
-def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
 
 
 def _latest_id(visitor: str | None) -> int:
@@ -70,8 +69,12 @@ async def stream(request: HttpRequest) -> HttpResponse:
         if not user.is_staff:
             return HttpResponseForbidden()
         visitor = queries.EVERYONE
-    resume = [request.headers.get("Last-Event-ID"), request.GET.get("after")]
-    given = [_int(value) for value in resume if value]
+    after = parse_id(request.GET.get("after"))
+    if request.GET.get("after") and after is None:
+        return HttpResponseBadRequest("after must be an event id.")
+    # A browser sends back the id it was given: anything else is ignored, as if absent.
+    resumed = parse_id(request.headers.get("Last-Event-ID"))
+    given = [found for found in (after, resumed) if found is not None]
     after = max(given) if given else await read(_latest_id, visitor)
     response = StreamingHttpResponse(event_stream(visitor, after), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"

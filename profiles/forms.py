@@ -1,8 +1,12 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from feed.http import parse_id
 from profiles import avatars
 from profiles.models import Profile, delete_avatar_file
 
@@ -21,12 +25,27 @@ class BioForm(forms.ModelForm):
         return self.instance
 
 
+class TopicsField(forms.ModelMultipleChoiceField):
+    """Topic ids as the checkboxes send them: SQLite cannot even compare an id past 64 bits."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
 class InterestsForm(forms.ModelForm):
     """Saving adds and removes only what changed, so m2m_changed carries just those pks."""
 
     class Meta:
         model = Profile
         fields = ["interests"]
+        field_classes = {"interests": TopicsField}
         widgets = {"interests": forms.CheckboxSelectMultiple}
 
     def save(self, commit: bool = True) -> Profile:
