@@ -7,11 +7,15 @@ class FeedConfig(AppConfig):
     verbose_name = "Live signal feed"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from feed import hub, notify, recorder
         from feed.checks import check_middleware
         from feed.conf import feed_setting
+        from feed.visitors import start_own_feed
 
         checks.register(check_middleware)
+        user_logged_in.connect(start_own_feed, dispatch_uid="feed.start_own_feed")
         notify.on_written(hub.wake_local)
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
         if feed_setting("FEED_ENABLED"):

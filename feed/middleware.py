@@ -5,16 +5,24 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
 from feed.context import claim
-from feed.visitors import new_visitor, remember, visitor_from_cookie
+from feed.visitors import new_visitor, read_cookie, remember
 
 
-def _identify(request: HttpRequest) -> bool:
-    """Tag the request and its recorded events with the browser's visitor id; True if new."""
-    visitor = visitor_from_cookie(request)
-    is_new = visitor is None
-    request.feed_visitor = visitor = visitor or new_visitor()
-    claim(visitor)
-    return is_new
+def _identify(request: HttpRequest) -> tuple[str | None, str | None]:
+    """Tag the request and its recorded events with the browser's visitor id; the cookie's."""
+    visitor, owner = read_cookie(request)
+    request.feed_visitor = visitor or new_visitor()
+    request.feed_owner = owner
+    claim(request.feed_visitor)
+    return visitor, owner
+
+
+def _keep(
+    request: HttpRequest, response: HttpResponseBase, read: tuple[str | None, str | None]
+) -> None:
+    """Set the cookie when the visitor is new or a login changed whose feed this is."""
+    if (request.feed_visitor, request.feed_owner) != read:
+        remember(response, request.feed_visitor, request.feed_owner)
 
 
 @sync_and_async_middleware
@@ -23,19 +31,17 @@ def FeedMiddleware(get_response: Callable[[HttpRequest], HttpResponseBase | Awai
     if iscoroutinefunction(get_response):
 
         async def async_middleware(request: HttpRequest) -> HttpResponseBase:
-            is_new = _identify(request)
+            read = _identify(request)
             response = await get_response(request)
-            if is_new:
-                remember(response, request.feed_visitor)
+            _keep(request, response, read)
             return response
 
         return async_middleware
 
     def middleware(request: HttpRequest) -> HttpResponseBase:
-        is_new = _identify(request)
+        read = _identify(request)
         response = get_response(request)
-        if is_new:
-            remember(response, request.feed_visitor)
+        _keep(request, response, read)
         return response
 
     return middleware

@@ -1,0 +1,22 @@
+"""One Chromium context, two people one after the other, as at a workshop's shared laptop."""
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.flows import chain, event, sign_up
+
+
+def test_the_next_person_starts_with_a_fresh_feed_and_walkthrough(page: Page, screenshot):
+    sign_up(page, "first@example.com")
+    page.get_by_role("button", name="Log out").click()
+    logout = chain(page, "POST /accounts/logout/")
+    expect(event(logout, "user_logged_out", "first@… logged out")).to_be_visible()
+    screenshot("first-logged-out")
+
+    sign_up(page, "second@example.com")
+    signup = chain(page, "POST /accounts/signup/")
+    expect(event(signup, "post_save", "(second@…) created")).to_be_visible()
+    expect(page.locator("#feed-chains")).not_to_contain_text("first@")
+    page.goto("/")
+    expect(page.get_by_test_id("walkthrough-done")).to_have_text("1 of 7 done")
+    expect(page.locator("#feed-chains")).not_to_contain_text("logged out")
+    screenshot("second-signed-up")
