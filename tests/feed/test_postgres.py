@@ -5,17 +5,13 @@ shared. The streaming worker's safety poll is set to a minute, so only LISTEN/NO
 in time.
 """
 
-import http.client
 import os
-import re
 import time
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
-from http.cookiejar import CookieJar
 
 import pytest
 
+from tests.http_client import Browser, event_ids, read_until
 from tests.servers import migrate, start_uvicorn, stop
 from tests.stores import scratch_database
 
@@ -42,50 +38,6 @@ def workers(database_url, tmp_path_factory) -> Iterator[tuple[str, str]]:
     finally:
         for _, _, server in servers:
             stop(server)
-
-
-class Browser:
-    """Just enough of a browser: cookies kept across requests to any worker."""
-
-    def __init__(self) -> None:
-        self.cookies = CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-
-    def get(self, url: str) -> str:
-        return self.opener.open(url, timeout=10).read().decode()
-
-    def sign_up(self, base: str, email: str) -> None:
-        self.get(f"{base}/accounts/signup/")
-        token = next(cookie.value for cookie in self.cookies if cookie.name == "csrftoken")
-        password = "correct-horse-battery-staple"
-        form = {"email": email, "password1": password, "password2": password}
-        data = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": token}).encode()
-        self.opener.open(f"{base}/accounts/signup/", data=data, timeout=10)
-
-    def stream(self, base: str, last_event_id: int | None = None) -> http.client.HTTPResponse:
-        host = urllib.parse.urlparse(base).netloc
-        cookie = "; ".join(f"{c.name}={c.value}" for c in self.cookies)
-        headers = {"Cookie": cookie, "Accept": "text/event-stream"}
-        if last_event_id is not None:
-            headers["Last-Event-ID"] = str(last_event_id)
-        connection = http.client.HTTPConnection(host, timeout=10)
-        connection.request("GET", "/feed/stream/", headers=headers)
-        response = connection.getresponse()
-        assert response.status == 200
-        return response
-
-
-def read_until(response: http.client.HTTPResponse, needle: str, seconds: float = 8) -> str:
-    """Read the stream until the message holding `needle` is complete."""
-    text, deadline = "", time.monotonic() + seconds
-    while needle not in text or "\n\n" not in text[text.index(needle) :]:
-        assert time.monotonic() < deadline, f"{needle!r} not streamed in {seconds} s:\n{text}"
-        text += response.read1(65536).decode()
-    return text
-
-
-def event_ids(text: str) -> list[int]:
-    return [int(found) for found in re.findall(r"^id: (\d+)$", text, re.MULTILINE)]
 
 
 def test_events_caused_through_one_worker_stream_from_another(workers):
