@@ -3,6 +3,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from tests.stores import clear_cache, scratch_database, uses_postgres
@@ -21,6 +22,22 @@ def leave_no_cache_keys() -> Iterator[None]:
     """A run on a shared Redis leaves nothing of its own behind."""
     yield
     clear_cache()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_database_released(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Let the run drop its PostgreSQL test database: the feed's threads still hold connections.
+
+    Without this, DROP DATABASE fails and the database stays behind on the shared server.
+    """
+    yield
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            # Ending a backend takes a moment: wait (up to 5 s) until the others are gone.
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(scope="session")

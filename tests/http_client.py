@@ -55,12 +55,42 @@ class Browser:
         return response
 
 
+def streamed(text: str, needle: str) -> bool:
+    """Whether the message holding `needle` has arrived whole."""
+    return needle in text and "\n\n" in text[text.index(needle) :]
+
+
 def read_until(response: http.client.HTTPResponse, needle: str, seconds: float = 8) -> str:
     """Read the stream until the message holding `needle` is complete."""
     text, deadline = "", time.monotonic() + seconds
-    while needle not in text or "\n\n" not in text[text.index(needle) :]:
+    while not streamed(text, needle):
         assert time.monotonic() < deadline, f"{needle!r} not streamed in {seconds} s:\n{text}"
         text += response.read1(65536).decode()
+    return text
+
+
+def follow(
+    browser: Browser,
+    base: str,
+    stream: http.client.HTTPResponse,
+    last_id: int,
+    needles: list[str],
+    seconds: float = 20,
+) -> str:
+    """Read on until every needle's message arrived; when the stream ends, reconnect with
+    Last-Event-ID as EventSource does. Everything streamed, reconnections included."""
+    text, deadline = "", time.monotonic() + seconds
+    while not all(streamed(text, needle) for needle in needles):
+        assert time.monotonic() < deadline, f"{needles} not streamed in {seconds} s:\n{text}"
+        try:
+            chunk = stream.read1(65536).decode()
+        except (ConnectionError, http.client.HTTPException):
+            chunk = ""
+        if not chunk:
+            stream.close()
+            stream = browser.stream(base, last_event_id=(last_id, *event_ids(text))[-1])
+        text += chunk
+    stream.close()
     return text
 
 
