@@ -116,6 +116,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DJANGO_DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # A kept connection is checked before reuse: after a database restart, no request fails.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
