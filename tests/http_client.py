@@ -69,6 +69,18 @@ def read_until(response: http.client.HTTPResponse, needle: str, seconds: float =
     return text
 
 
+def watch_feed(browser: Browser, pages: str, streams: str) -> tuple[http.client.HTTPResponse, int]:
+    """Visit `pages`, open the feed's stream on `streams`, and see one chain arrive there.
+
+    The open stream, and the id of that chain: where a resumed stream should carry on.
+    """
+    browser.get(f"{pages}/")
+    stream = browser.stream(streams)
+    read_until(stream, "retry:")
+    browser.get(f"{pages}/accounts/login/")
+    return stream, event_ids(read_until(stream, "GET /accounts/login/"))[-1]
+
+
 def follow(
     browser: Browser,
     base: str,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from tests.http_client import Browser, event_ids, follow, read_until
+from tests.http_client import Browser, event_ids, follow, watch_feed
 from tests.servers import migrate, start_uvicorn, stop
 from tests.stores import admin_connection, scratch_database
 
@@ -44,11 +44,7 @@ def end_every_connection(name: str) -> int:
 def test_the_stream_resumes_with_no_chain_lost_or_repeated(site):
     url, name = site
     browser = Browser()
-    browser.get(f"{url}/")
-    stream = browser.stream(url)
-    read_until(stream, "retry:")
-    browser.get(f"{url}/accounts/login/")
-    last_seen = event_ids(read_until(stream, "GET /accounts/login/"))[-1]
+    stream, last_seen = watch_feed(browser, url, url)
     assert end_every_connection(name) > 0
     for path in AFTER:
         browser.get(f"{url}{path}")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.http_client import Browser, event_ids, read_until
+from tests.http_client import Browser, event_ids, read_until, watch_feed
 from tests.servers import migrate, start_uvicorn, stop
 from tests.stores import scratch_database
 
@@ -57,17 +57,13 @@ def test_events_caused_through_one_worker_stream_from_another(workers):
 def test_a_stream_resumed_on_the_other_worker_misses_nothing_and_repeats_nothing(workers):
     first, second = workers
     browser = Browser()
-    browser.get(f"{second}/")
-    stream = browser.stream(first)
-    read_until(stream, "retry:")
-    browser.get(f"{second}/accounts/login/")
-    seen = event_ids(read_until(stream, "GET /accounts/login/"))
+    stream, last_seen = watch_feed(browser, second, first)
     stream.close()
     browser.get(f"{first}/accounts/signup/")
     browser.get(f"{first}/accounts/login/")
-    resumed = browser.stream(second, last_event_id=seen[-1])
+    resumed = browser.stream(second, last_event_id=last_seen)
     text = read_until(resumed, "GET /accounts/login/")
     ids = event_ids(text)
-    assert len(ids) == 2 and min(ids) > seen[-1] and ids == sorted(set(ids))
+    assert len(ids) == 2 and min(ids) > last_seen and ids == sorted(set(ids))
     assert "GET /accounts/signup/" in text
     resumed.close()
