@@ -16,7 +16,6 @@ from django.utils.csp import CSP
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state (SQLite file, generated secret key) lives in one git-ignored folder.
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -43,6 +42,7 @@ def secret_key_from(key_file: Path) -> str:
     place, which fails if a racing worker linked first: every worker ends up reading one whole key.
     """
     if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
         fd, draft = tempfile.mkstemp(dir=key_file.parent, prefix=".secret_key-")
         try:
             with os.fdopen(fd, "w") as out:
@@ -121,6 +121,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # Where the default database file lives.
     # WAL lets the live stream read while a request writes; IMMEDIATE avoids lock-upgrade errors.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
