@@ -43,8 +43,8 @@ format: $(VENV)/.test-deps
 
 # Every benchmark, one after another (about three minutes); docs/benchmarks.md has their figures.
 bench: $(VENV)/.run-deps
-	for script in bench/avatars.py bench/feed_latency.py bench/recorder_overhead.py bench/idle_streams.py; do \
-		$(PY) $$script || exit 1; done
+	for script in avatars feed_latency recorder_overhead idle_streams send_cost; do \
+		$(PY) -m bench.$$script || exit 1; done
 
 # Re-pin after editing pyproject.toml's dependencies.
 lock: $(VENV)/.test-deps

@@ -7,7 +7,7 @@ import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 class Browser:

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.servers import ROOT
+from devtools.servers import ROOT
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from devtools.servers import migrate, start_uvicorn, stop
 from tests.http_client import Browser, event_ids, follow, watch_feed
-from tests.servers import migrate, start_uvicorn, stop
 from tests.stores import admin_connection, scratch_database
 
 AFTER = ["/accounts/signup/", "/playground/", "/accounts/password/reset/"]

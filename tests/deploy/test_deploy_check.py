@@ -5,7 +5,7 @@ import secrets
 import subprocess
 import sys
 
-from tests.servers import ROOT
+from devtools.servers import ROOT
 
 
 def test_deploy_check_passes_with_the_production_variables(tmp_path):

@@ -18,7 +18,7 @@ from contextlib import suppress
 
 import pytest
 
-from tests.servers import free_port, migrate, start_uvicorn, stop
+from devtools.servers import free_port, migrate, start_uvicorn, stop
 
 CLIENTS = 4
 PATHS = ["/", "/accounts/login/", "/feed/poll/"]

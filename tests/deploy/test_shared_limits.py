@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from devtools.servers import migrate, start_uvicorn, stop
 from tests.http_client import Browser
-from tests.servers import migrate, start_uvicorn, stop
 from tests.stores import redis_url
 
 EMAIL = "shared@example.com"

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from devtools.servers import migrate, start_uvicorn, stop
 from tests.http_client import Browser, event_ids, read_until, watch_feed
-from tests.servers import migrate, start_uvicorn, stop
 from tests.stores import scratch_database
 
 SLOW_POLL_SETTINGS = "from settings import *  # noqa: F403\n\nFEED_POLL_SECONDS = 60\n"

@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 
 from feed.models import Event
-from tests.feed.conftest import feed_visitor
+from tests.helpers import feed_visitor
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
