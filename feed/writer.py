@@ -20,7 +20,14 @@ import time
 from collections import Counter
 from typing import Any, Protocol
 
-from django.db import connections, router, transaction
+from django.db import (
+    InterfaceError,
+    OperationalError,
+    connections,
+    router,
+    transaction,
+)
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 
 from feed import notify
@@ -185,17 +192,22 @@ def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
 
 
 def write(batch: list[Recorded]) -> None:
-    """Insert chains' rows in one transaction on this thread's connection; never raise."""
+    """Insert chains' rows in one transaction on this thread's connection; never raise.
+
+    A kept connection that died (a database restart or failover) is replaced once, so the chains
+    that found it dead are written rather than lost.
+    """
     alias = router.db_for_write(Event)
     connection = connections[alias]
     with muted():
         try:
             rows = [row for chain in batch for row in chain.records()]
-            with transaction.atomic(using=alias), connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-                _insert(cursor, rows)
-                notify.announce(cursor)
+            try:
+                _commit(connection, rows)
+            except (OperationalError, InterfaceError):
+                # The connection failed, not the rows: most often a database restart ended it.
+                connection.close()
+                _commit(connection, rows)
             counts["written"] += len(batch)
             if next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
                 prune(alias)
@@ -205,6 +217,14 @@ def write(batch: list[Recorded]) -> None:
             connection.close()  # Reconnect next time rather than reuse a broken connection.
             return
     notify.written()
+
+
+def _commit(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> None:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        _insert(cursor, rows)
+        notify.announce(cursor)
 
 
 def _report_failure(alias: str, chains: int) -> None:
