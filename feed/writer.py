@@ -20,13 +20,7 @@ import time
 from collections import Counter
 from typing import Any, Protocol
 
-from django.db import (
-    InterfaceError,
-    OperationalError,
-    connections,
-    router,
-    transaction,
-)
+from django.db import InterfaceError, OperationalError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 
