@@ -21,6 +21,7 @@ test: $(VENV)/.test-deps chromium
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+	$(PY) -m pytest -c tests/host/pytest.ini tests/host
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
