@@ -36,6 +36,7 @@ def configure(folder: str) -> None:
             }
         },
         USE_TZ=True,
+        ROOT_URLCONF="feed.urls",
         FEED_QUEUE_SIZE=0,  # Nothing is written: only the send is measured.
     )
     django.setup()
