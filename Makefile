@@ -28,6 +28,7 @@ test-sqlite: $(VENV)/.test-deps chromium
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+	$(PY) -m pytest -c tests/host/pytest.ini tests/host
 
 # Each run creates its own test database and cache-key prefix: runs may share both servers.
 test-postgres: $(VENV)/.test-deps chromium

@@ -10,11 +10,13 @@ class FeedConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from feed import hub, notify, recorder
-        from feed.checks import check_middleware
+        from feed.checks import check_listen, check_middleware, check_templates
         from feed.conf import feed_setting
         from feed.visitors import start_own_feed
 
         checks.register(check_middleware)
+        checks.register(check_listen, checks.Tags.database)
+        checks.register(check_templates, checks.Tags.templates)
         user_logged_in.connect(start_own_feed, dispatch_uid="feed.start_own_feed")
         notify.on_written(hub.wake_local)
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
