@@ -23,7 +23,9 @@ document.body.addEventListener("htmx:responseError", (event) => {
     event,
     status === 413
       ? "This file is too large to upload."
-      : `Something went wrong on the server (HTTP ${status}): please try again.`,
+      : status === 429
+        ? "Too many requests in a short time: wait a minute, then try again."
+        : `Something went wrong on the server (HTTP ${status}): please try again.`,
   );
 });
 
