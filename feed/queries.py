@@ -6,11 +6,12 @@ For example, whether this browser's signup has shown in its feed since a step be
               receiver="create_profile", since=step_started_at, created=True)
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import HttpRequest
 
 from feed.chains import muted
@@ -80,27 +81,46 @@ def _sent_inside(event: Event, receiver: str) -> bool:
     return receiver in (answered["name"], answered["short"])
 
 
-def _chains(events: EventQuerySet, heads: list[dict[str, Any]]) -> list[ChainView]:
-    ids = [head["chain"] for head in heads]
+@dataclass(frozen=True)
+class ChainHead:
+    """What names a chain's rendering without reading its events: its id, owner and size."""
+
+    id: UUID
+    visitor: str
+    last_id: int
+    size: int
+
+
+def _heads(events: EventQuerySet, order: str, limit: int) -> list[ChainHead]:
+    grouped = events.values("chain", "visitor").annotate(last=Max("id"), size=Count("id"))
     with muted():
-        return group_chains(list(events.filter(chain__in=ids)))
+        rows = list(grouped.order_by(order)[:limit])
+    return [ChainHead(row["chain"], row["visitor"], row["last"], row["size"]) for row in rows]
 
 
-def recent_chains(visitor: str | None, limit: int) -> list[ChainView]:
+def recent_heads(visitor: str | None, limit: int) -> list[ChainHead]:
     """The newest `limit` chains a visitor may see, newest first."""
-    events = events_for(visitor)
-    with muted():
-        heads = list(events.values("chain").annotate(last=Max("id")).order_by("-last")[:limit])
-    return list(reversed(_chains(events, heads)))
+    return _heads(events_for(visitor), "-last", limit)
 
 
-def chains_after(visitor: str | None, after: int, limit: int = 20) -> list[ChainView]:
-    """Chains written after event id `after`, oldest first: what a resumed stream sends next."""
-    events = events_for(visitor)
+def heads_after(
+    visitor: str | None, after: int, limit: int, until: int | None = None
+) -> list[ChainHead]:
+    """Chains written after event id `after` (up to `until`), oldest first: what comes next."""
+    events = events_for(visitor).filter(id__gt=after)
+    return _heads(events if until is None else events.filter(id__lte=until), "last", limit)
+
+
+def last_event_id() -> int:
+    """The newest event id of the whole table, 0 when empty."""
     with muted():
-        newer = events.filter(id__gt=after).values("chain").annotate(last=Max("id"))
-        heads = list(newer.order_by("last")[:limit])
-    return _chains(events, heads)
+        return Event.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def chains_of(ids: list[UUID]) -> list[ChainView]:
+    """These chains rebuilt from their events, oldest first."""
+    with muted():
+        return group_chains(list(Event.objects.filter(chain__in=ids)))
 
 
 def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:

@@ -20,12 +20,14 @@ from django_htmx.middleware import HtmxDetails
 
 from feed import queries, receivers_map, waterfall
 from feed.conf import feed_setting
-from feed.hub import read
+from feed.fragments import fragments
+from feed.hub import get_hub, read
 from feed.models import Family
 from feed.registry import describe, live_receiver, source_function
 from feed.stream import event_stream
 
 EVERYONE_KEY = "feed_everyone"
+TOO_MANY_STREAMS = "This browser already has as many live feeds open as it may: this page polls."
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -44,13 +46,13 @@ def _viewer(request: HttpRequest) -> str | None:
 def panel_context(request: HttpRequest) -> dict[str, Any]:
     """What the feed panel beside every page needs; its reads are never recorded."""
     everyone = sees_everyone(request)
-    chains = queries.recent_chains(_viewer(request), feed_setting("FEED_PANEL_CHAINS"))
-    after = max((chain.last_id for chain in chains), default=0)
+    heads = queries.recent_heads(_viewer(request), feed_setting("FEED_PANEL_CHAINS"))
+    after = max((head.last_id for head in heads), default=0)
     scope = {"scope": "all"} if everyone else {}
     return {
         "feed_enabled": feed_setting("FEED_ENABLED"),
         "families": Family.values,
-        "chains": chains,
+        "chains": fragments(heads),
         "everyone": everyone,
         "can_see_everyone": request.user.is_staff,
         "stream_url": f"{reverse('feed:stream')}?{urlencode({'after': after, **scope})}",
@@ -78,10 +80,10 @@ def choose_scope(request: HtmxHttpRequest) -> HttpResponse:
 def poll(request: HttpRequest) -> HttpResponse:
     """Chains after `after`, newest first: the fallback where SSE is unavailable."""
     after = _int(request.GET.get("after"))
-    chains = queries.chains_after(_viewer(request), after)
-    after = max([after, *(chain.last_id for chain in chains)])
+    heads = queries.heads_after(_viewer(request), after, feed_setting("FEED_BATCH"))
+    after = max([after, *(head.last_id for head in heads)])
     poll_url = f"{reverse('feed:poll')}?{urlencode({'after': after})}"
-    context = {"chains": list(reversed(chains)), "poll_url": poll_url}
+    context = {"chains": list(reversed(fragments(heads))), "poll_url": poll_url}
     return render(request, "feed/feed.html#poll", context)
 
 
@@ -104,6 +106,8 @@ async def stream(request: HttpRequest) -> HttpResponse:
         if not user.is_staff:
             return HttpResponseForbidden()
         visitor = queries.EVERYONE
+    if get_hub().is_full(visitor):
+        return HttpResponse(TOO_MANY_STREAMS, status=429, content_type="text/plain")
     resume = [request.headers.get("Last-Event-ID"), request.GET.get("after")]
     given = [_int(value) for value in resume if value]
     after = max(given) if given else await read(_latest_id, visitor)
