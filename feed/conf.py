@@ -25,8 +25,6 @@ DEFAULTS: dict[str, Any] = {
     "FEED_STREAMS_PER_VISITOR": 4,
     # Chains a stream may have waiting for a slow client before it closes; the browser resumes.
     "FEED_STREAM_BACKLOG": 100,
-    # Chains sent at once by a resumed stream or a poll, and read at once by the watcher.
-    "FEED_BATCH": 20,
     # The feed's own cookie: a browser keeps its feed across login and logout.
     "FEED_COOKIE_NAME": "signal_lab_feed",
     "FEED_COOKIE_MAX_AGE": 365 * 24 * 3600,
@@ -36,6 +34,18 @@ DEFAULTS: dict[str, Any] = {
     # How many recent requests the sidebar shows.
     "FEED_PANEL_CHAINS": 12,
 }
+
+# Fixed by the schema or the protocol, not tunable: what the recorder cuts stored texts to
+# (feed.models.Event's columns use the same constants), and how the stream pages and retries.
+ERROR_LENGTH = 300
+SUMMARY_LENGTH = 200
+SENDER_LENGTH = 100
+PATH_LENGTH = 150
+ARGUMENT_LENGTH = 60
+NAME_LENGTH = 40  # An email's local part or a login name in a summary.
+MAX_PKS = 20  # Primary keys kept per m2m_changed send.
+STREAM_BATCH = 20  # Chains per read of the live stream (and of a poll).
+STREAM_RETRY_MS = 2000  # SSE `retry:` after a dropped connection.
 
 
 def feed_setting(name: str) -> Any:

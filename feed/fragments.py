@@ -2,14 +2,14 @@
 
 A written chain never changes, so its fragment is kept in Django's cache (local memory in one
 process, Redis across processes when DJANGO_REDIS_URL is set). The key names everything that
-changes the drawing: the chain, its size (pruning may cut a chain's oldest sends), the template's
-own text, and the drawing options a page passes (`options`, such as a visitor's display choices).
+changes the drawing: the chain, its size (pruning may cut a chain's oldest sends) and the template's
+own text. A visitor's display choices (Django's internals shown or folded) are classes on the
+panel around the fragments, never inside them, so every visitor shares one drawing.
 """
 
 import functools
 import hashlib
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
@@ -18,13 +18,12 @@ from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from feed.chains import muted
 from feed.conf import feed_setting
-from feed.queries import ChainHead, chains_of
-from feed.tree import ChainView
+from feed.muting import muted
+from feed.queries import ChainHead, chain_events_of
+from feed.tree import ChainView, group_chains
 
 TEMPLATE = "feed/feed.html"
-Options = Mapping[str, bool | str]
 _drawing = threading.Lock()
 
 
@@ -55,40 +54,36 @@ def _template_digest() -> str:
     return hashlib.sha256(Path(origin).read_bytes()).hexdigest()[:12]
 
 
-def fragment_key(head: ChainHead, options: Options) -> str:
-    drawn = ",".join(f"{name}={value}" for name, value in sorted(options.items()))
-    return f"feed:chain:{_template_digest()}:{head.id.hex}:{head.size}:{drawn}"
+def fragment_key(head: ChainHead) -> str:
+    return f"feed:chain:{_template_digest()}:{head.id.hex}:{head.size}"
 
 
-def render(chain: ChainView, options: Options) -> SafeString:
+def render(chain: ChainView) -> SafeString:
     """Draw one chain; only fragments() calls it, for chains missing from the cache."""
     with muted():
-        html = render_to_string(f"{TEMPLATE}#chain", {"chain": chain, **options})
+        html = render_to_string(f"{TEMPLATE}#chain", {"chain": chain})
     return mark_safe(html)  # The template escaped every value.
 
 
-def _draw_missing(
-    heads: list[ChainHead], keys: dict[UUID, str], options: Options
-) -> dict[str, str]:
+def _draw_missing(heads: list[ChainHead], keys: dict[UUID, str]) -> dict[str, str]:
     found = cache.get_many(list(keys.values()))
     missing = [head.id for head in heads if keys[head.id] not in found]
     if missing:
-        drawn = {keys[chain.id]: render(chain, options) for chain in chains_of(missing)}
+        drawn = {keys[chain.id]: render(chain) for chain in group_chains(chain_events_of(missing))}
         cache.set_many(drawn, timeout=feed_setting("FEED_MAX_AGE_SECONDS"))
         found.update(drawn)
     return found
 
 
-def fragments(heads: list[ChainHead], options: Options | None = None) -> list[Fragment]:
+def fragments(heads: list[ChainHead]) -> list[Fragment]:
     """These chains' HTML, in the same order: from the cache, rendering only the misses."""
-    options = options or {}
-    keys = {head.id: fragment_key(head, options) for head in heads}
+    keys = {head.id: fragment_key(head) for head in heads}
     found = cache.get_many(list(keys.values()))
     if len(found) < len(keys):
         # One drawer at a time in a process: a page and the watcher missing the same new chain
         # at once would both draw it.
         with _drawing:
-            found.update(_draw_missing(heads, keys, options))
+            found.update(_draw_missing(heads, keys))
     # A chain pruned between reading its head and its events has nothing left to show.
     return [
         Fragment(head, mark_safe(found[keys[head.id]])) for head in heads if keys[head.id] in found

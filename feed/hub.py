@@ -2,10 +2,11 @@
 
 One watcher task per process reads the new chains once, for every stream it serves, takes their
 HTML from feed/fragments.py (drawn once) and hands each stream its own visitor's chains. It runs
-when a write in this process pokes it, when PostgreSQL NOTIFY says another process wrote, and every
-FEED_POLL_SECONDS as a safety net (SQLite with several processes). Streams read the database only
-to catch up when they open, through one small thread pool, so idle streams hold no thread and no
-connection of their own, and no visitor's streams can slow the reads of another's.
+when a write in this process pokes it, when PostgreSQL NOTIFY says another process wrote (both
+through feed/notify.py), and every FEED_POLL_SECONDS as a safety net (SQLite with several
+processes). Streams read the database only to catch up when they open, through one small thread
+pool, so idle streams hold no thread and no connection of their own, and no visitor's streams can
+slow the reads of another's.
 """
 
 import asyncio
@@ -17,14 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import Any
 
-import psycopg
 from django.db import connections, router
 
-from feed import queries
-from feed.chains import muted
-from feed.conf import feed_setting
+from feed import notify, queries
+from feed.conf import STREAM_BATCH, feed_setting
 from feed.fragments import Fragment, fragments
 from feed.models import Event
+from feed.muting import muted
 
 logger = logging.getLogger(__name__)
 _reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-reader")
@@ -91,11 +91,10 @@ def _new_fragments(after: int, visitors: frozenset[str] | None) -> tuple[int, li
     whether more are waiting. Each chain is read and drawn once, for however many streams.
     """
     top = queries.last_event_id()
-    batch = feed_setting("FEED_BATCH")
-    heads = queries.heads_after(queries.EVERYONE, after, batch, until=top)
-    resume = heads[-1].last_id if len(heads) == batch else top
+    heads = queries.heads_after(queries.EVERYONE, after, STREAM_BATCH, until=top)
+    resume = heads[-1].last_id if len(heads) == STREAM_BATCH else top
     wanted = [head for head in heads if visitors is None or head.visitor in visitors]
-    return max(after, resume), fragments(wanted), len(heads) == batch
+    return max(after, resume), fragments(wanted), len(heads) == STREAM_BATCH
 
 
 class Hub:
@@ -146,7 +145,10 @@ class Hub:
                 subscription.offer(fragment.head.last_id, fragment.message)
 
     async def _watch(self) -> None:
-        listener = self.loop.create_task(self._listen()) if _postgres_alias() else None
+        alias = _postgres_alias()
+        listener = None
+        if alias is not None:
+            listener = self.loop.create_task(notify.listen(alias, self.poked.set))
         latest: int | None = None
         try:
             while True:
@@ -169,40 +171,10 @@ class Hub:
             if listener is not None:
                 listener.cancel()
 
-    async def _listen(self) -> None:
-        """Poke the watcher on every PostgreSQL NOTIFY from any process's writes."""
-        from feed.writer import NOTIFY_CHANNEL
-
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    _conninfo(), autocommit=True
-                ) as listening:
-                    await listening.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    self.poked.set()  # Anything written while we were not listening.
-                    async for _notify in listening.notifies():
-                        self.poked.set()
-            except psycopg.Error:
-                logger.warning("feed: LISTEN failed; polling until it reconnects", exc_info=True)
-                await asyncio.sleep(feed_setting("FEED_POLL_SECONDS") * 5)
-
 
 def _postgres_alias() -> str | None:
     alias = router.db_for_read(Event)
     return alias if connections[alias].vendor == "postgresql" else None
-
-
-def _conninfo() -> str:
-    """Where to LISTEN: the events database, as Django's settings describe it."""
-    given = connections[_postgres_alias() or "default"].settings_dict
-    params = {
-        "dbname": given.get("NAME"),
-        "user": given.get("USER"),
-        "password": given.get("PASSWORD"),
-        "host": given.get("HOST"),
-        "port": given.get("PORT"),
-    }
-    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in params.items() if v})
 
 
 def get_hub() -> Hub:

@@ -14,9 +14,8 @@ from uuid import UUID
 from django.db.models import Count, Max
 from django.http import HttpRequest
 
-from feed.chains import muted
 from feed.models import Event, EventQuerySet
-from feed.tree import ChainView, build_chain, group_chains
+from feed.muting import muted
 
 EVERYONE = None  # Pass as the visitor to read every event (staff only).
 
@@ -117,14 +116,13 @@ def last_event_id() -> int:
         return Event.objects.aggregate(last=Max("id"))["last"] or 0
 
 
-def chains_of(ids: list[UUID]) -> list[ChainView]:
-    """These chains rebuilt from their events, oldest first."""
+def chain_events_of(ids: list[UUID]) -> list[Event]:
+    """The events of these chains."""
     with muted():
-        return group_chains(list(Event.objects.filter(chain__in=ids)))
+        return list(Event.objects.filter(chain__in=ids))
 
 
-def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
-    """One chain, if this visitor may see it."""
+def chain_events(visitor: str | None, chain: UUID) -> list[Event]:
+    """One chain's events, if this visitor may see it (else none)."""
     with muted():
-        events = list(events_for(visitor).filter(chain=chain))
-    return build_chain(events) if events else None
+        return list(events_for(visitor).filter(chain=chain))

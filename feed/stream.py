@@ -8,14 +8,14 @@ the database only to catch up when it opens; after that the hub's watcher hands 
 import asyncio
 from collections.abc import AsyncIterator
 
-from feed.conf import feed_setting
+from feed.conf import STREAM_BATCH, STREAM_RETRY_MS, feed_setting
 from feed.fragments import Fragment, fragments
 from feed.hub import Handed, Subscription, get_hub, read
 from feed.queries import heads_after
 
 
 def _fragments_after(visitor: str | None, after: int) -> list[Fragment]:
-    return fragments(heads_after(visitor, after, feed_setting("FEED_BATCH")))
+    return fragments(heads_after(visitor, after, STREAM_BATCH))
 
 
 async def _catch_up(visitor: str | None, after: int) -> AsyncIterator[Fragment]:
@@ -24,7 +24,7 @@ async def _catch_up(visitor: str | None, after: int) -> AsyncIterator[Fragment]:
         found = await read(_fragments_after, visitor, after)
         for fragment in found:
             yield fragment
-        if len(found) < feed_setting("FEED_BATCH"):
+        if len(found) < STREAM_BATCH:
             return
         after = found[-1].head.last_id
 
@@ -51,7 +51,7 @@ async def event_stream(visitor: str | None, after: int) -> AsyncIterator[str]:
     if hub.is_full(visitor):
         return  # Another tab won the last place: the browser reconnects, is refused, and polls.
     with hub.subscribe(visitor, after) as subscription:
-        yield "retry: 2000\n\n"
+        yield f"retry: {STREAM_RETRY_MS}\n\n"
         async for fragment in _catch_up(visitor, after):
             after = fragment.head.last_id
             yield fragment.message

@@ -6,6 +6,7 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
+from feed import queries
 from feed.models import Event, Origin
 
 
@@ -98,3 +99,9 @@ def group_chains(events: list[Event]) -> list[ChainView]:
     ordered = sorted(events, key=lambda event: (event.chain, event.seq))
     chains = [build_chain(list(group)) for _, group in groupby(ordered, key=lambda e: e.chain)]
     return sorted(chains, key=lambda chain: chain.last_id)
+
+
+def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
+    """One chain, if this visitor may see it."""
+    events = queries.chain_events(visitor, chain)
+    return build_chain(events) if events else None

@@ -1,20 +1,16 @@
 from allauth.core import ratelimit
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from feed.capture import sends_during
+from feed.http import HtmxHttpRequest
 from feed.queries import visitor_of
 from playground.models import SandboxNote
 from playground.operations import MAX_NOTES, OPERATIONS, SandboxFull
 
 TOO_MANY = "Too many operations in a short time: wait a minute, then try again."
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _context(request: HtmxHttpRequest, **extra) -> dict[str, object]:
