@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test lint format lock bench chromium
+.PHONY: run test lint format lock bench load chromium
 
 run: $(VENV)/.run-deps
 	$(PY) manage.py migrate --no-input
@@ -35,11 +35,17 @@ bench: $(VENV)/.run-deps
 	for script in bench/avatars.py bench/feed_latency.py bench/recorder_overhead.py bench/idle_streams.py; do \
 		$(PY) $$script || exit 1; done
 
+# A classroom at once, with Locust (docs/load.md): make load ARGS="--postgres --workers 2"
+load: $(VENV)/.bench-deps
+	$(PY) bench/load.py $(ARGS)
+
 # Re-pin after editing pyproject.toml's dependencies.
+# The bench lock follows the test lock: one venv holds both.
 lock: $(VENV)/.test-deps
 	$(PY) -m pip install -q uv
 	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 pyproject.toml -o requirements.lock
 	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra test pyproject.toml -o requirements-test.lock
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra bench -c requirements-test.lock pyproject.toml -o requirements-bench.lock
 
 $(PY):
 	@$(or $(PYTHON),false) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -50,6 +56,10 @@ $(PY):
 
 $(VENV)/.run-deps: requirements.lock | $(PY)
 	$(PY) -m pip install -q -r requirements.lock
+	touch $@
+
+$(VENV)/.bench-deps: requirements-bench.lock | $(PY)
+	$(PY) -m pip install -q -r requirements-bench.lock
 	touch $@
 
 $(VENV)/.test-deps: requirements-test.lock | $(PY)
