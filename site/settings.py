@@ -182,6 +182,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The live feed records every signal send in this process; other FEED_* defaults: feed/conf.py.
 FEED_ENABLED = env_bool("DJANGO_FEED_ENABLED", True)
+# A classroom's limits (README "Limits"): unset, feed/conf.py's defaults apply.
+for _limit in ("FEED_MAX_EVENTS", "FEED_VISITOR_EVENTS", "FEED_STREAMS_PER_VISITOR"):
+    if os.environ.get(f"DJANGO_{_limit}"):
+        globals()[_limit] = int(os.environ[f"DJANGO_{_limit}"])
 # The walkthrough's steps refresh on every new event: recording those refreshes would loop.
 FEED_QUIET_PATHS = ["/walkthrough/"]
 
