@@ -80,6 +80,11 @@ def csrf(client: requests.Session) -> dict[str, str]:
     return {"X-CSRFToken": client.cookies.get("csrftoken", "")}
 
 
+def htmx(client: requests.Session) -> dict[str, str]:
+    """The headers of the page's own htmx posts: CSRF token and HX-Request."""
+    return {**csrf(client), "HX-Request": "true"}
+
+
 def sign_up(client: requests.Session, base: str) -> None:
     client.get(f"{base}/accounts/signup/")
     email = f"{uuid.uuid4().hex[:12]}@example.com"
@@ -123,10 +128,10 @@ class ClickThrough(SequentialTaskSet):
 
     @task
     def save_bio(self) -> None:
-        headers = {**csrf(self.client), "HX-Request": "true"}
         sent = time.monotonic()
+        bio = {"bio": f"Bio {sent}"}
         response = self.client.post(
-            "/profile/bio/", {"bio": f"Bio {sent}"}, headers=headers, name="bio save"
+            "/profile/bio/", bio, headers=htmx(self.client), name="bio save"
         )
         if response.status_code == 200:
             self.user.saves.append(sent)
@@ -138,7 +143,7 @@ class ClickThrough(SequentialTaskSet):
 
     @task
     def operation(self) -> None:
-        headers = {**csrf(self.client), "HX-Request": "true"}
+        headers = htmx(self.client)
         self.client.post("/playground/save/", headers=headers, name="playground op")
         self.client.post("/playground/queryset-delete/", headers=headers, name="playground op")
 
@@ -313,9 +318,8 @@ def flood(server: Server, seconds: float) -> None:
     loops += [gevent.spawn(post_loop, session, False) for session in cookieless]
     made = 0
     while time.monotonic() < stop:
-        headers = {"X-CSRFToken": victim.cookies.get("csrftoken", ""), "HX-Request": "true"}
         saves.append(time.monotonic())
-        victim.post(f"{base}/profile/bio/", {"bio": f"Bio {made}"}, headers=headers)
+        victim.post(f"{base}/profile/bio/", {"bio": f"Bio {made}"}, headers=htmx(victim))
         made += 1
         gevent.sleep(1)
     gevent.joinall(loops)
