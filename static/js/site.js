@@ -17,6 +17,15 @@ document.body.addEventListener("htmx:beforeRequest", (event) => {
   document.getElementById("request-error").hidden = true;
 });
 
+// A refusal answered with a fragment (the playground's 429) explains itself: show it in place.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  const xhr = event.detail.xhr;
+  if (xhr.status === 429 && !/<html/i.test(xhr.responseText)) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
 document.body.addEventListener("htmx:responseError", (event) => {
   const status = event.detail.xhr.status;
   showRequestError(
