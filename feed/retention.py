@@ -8,9 +8,10 @@ requests is a new visitor with one chain), can erase a visitor's feed. Only if t
 events alone overflow FEED_MAX_EVENTS do the oldest of them go too: the table stays bounded.
 """
 
+from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import Count, F, Max, Min, QuerySet, Window
+from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -19,39 +20,85 @@ from feed.models import Event, EventQuerySet
 from feed.muting import muted
 from feed.signals import visitors_forgotten
 
-
-def _returning(events: EventQuerySet) -> QuerySet:
-    """Visitors seen in two chains or more: browsers that kept the feed's cookie."""
-    counted = (
-        events.exclude(visitor="").values("visitor").annotate(chains=Count("chain", distinct=True))
-    )
-    return counted.filter(chains__gte=2).values("visitor")
-
-
-def protected(events: EventQuerySet) -> tuple[QuerySet, QuerySet]:
-    """Ids of returning visitors' newest events, and their milestone chains."""
-    theirs = events.filter(visitor__in=_returning(events))
-    newest = Window(RowNumber(), partition_by=[F("visitor")], order_by=F("id").desc())
-    recent = theirs.annotate(rank=newest).filter(rank__lte=feed_setting("FEED_VISITOR_EVENTS"))
-    kinds = theirs.values("visitor", "signal", "sender")
-    ends = kinds.annotate(first=Min("id"), last=Max("id"))
-    milestones = events.filter(id__in=ends.values("first")) | events.filter(
-        id__in=ends.values("last")
-    )
-    return recent.values("id"), milestones.values("chain")
+# Oldest events examined at a time: what to keep is worked out for their visitors only (once
+# each), so a prune costs what those visitors hold, not the whole table.
+WINDOW = 1000
+# Windows searched for unprotected events before the hard cap takes the oldest, protected or not.
+MAX_WINDOWS = 20
+# Ids per DELETE statement, well under every database's limit on parameters.
+CHUNK = 500
 
 
-def _delete(doomed: EventQuerySet) -> set[str]:
-    """Delete these events; the visitors they belonged to."""
-    visitors = set(doomed.values_list("visitor", flat=True).distinct())
-    doomed.delete()
+class _Needs:
+    """What returning visitors need kept, worked out once per prune for each visitor met."""
+
+    def __init__(self, events: EventQuerySet) -> None:
+        self.events = events
+        self.keep = feed_setting("FEED_VISITOR_EVENTS")
+        self.seen: set[str] = set()
+        self.floors: dict[str, float] = {}  # Returning visitors: ids from here up are kept.
+        self.milestones: set[object] = set()  # Chains holding a first or last of a kind.
+
+    def learn(self, visitors: set[str]) -> None:
+        new = visitors - self.seen - {""}
+        self.seen |= new
+        if not new:
+            return
+        counted = self.events.filter(visitor__in=new).values("visitor")
+        chains = counted.annotate(chains=Count("chain", distinct=True))
+        returning = {row["visitor"] for row in chains if row["chains"] >= 2}
+        theirs = self.events.filter(visitor__in=returning)
+        newest = Window(RowNumber(), partition_by=[F("visitor")], order_by=F("id").desc())
+        ranked = theirs.annotate(rank=newest).filter(rank=self.keep)
+        # A returning visitor with fewer than `keep` events keeps them all (floor 0).
+        floors = dict(ranked.values_list("visitor", "id")) if self.keep else {}
+        self.floors |= {
+            visitor: floors.get(visitor, 0 if self.keep else None) for visitor in returning
+        }
+        kinds = theirs.values("visitor", "signal", "sender")
+        ends = kinds.annotate(first=Min("id"), last=Max("id"))
+        ids = {row["first"] for row in ends} | {row["last"] for row in ends}
+        self.milestones |= set(self.events.filter(id__in=ids).values_list("chain", flat=True))
+
+    def kept(self, event_id: int, visitor: str, chain: object) -> bool:
+        if visitor not in self.floors:
+            return False
+        return event_id >= self.floors[visitor] or chain in self.milestones
+
+
+def _delete(events: EventQuerySet, ids: Iterable[int]) -> set[str]:
+    """Delete the events of these ids; the visitors they belonged to."""
+    ids, visitors = list(ids), set()
+    for start in range(0, len(ids), CHUNK):
+        doomed = events.filter(id__in=ids[start : start + CHUNK])
+        visitors |= set(doomed.values_list("visitor", flat=True).distinct())
+        doomed.delete()
     return visitors
 
 
-def _delete_oldest(events: EventQuerySet, count: int) -> set[str]:
-    """Delete the oldest `count` of these events; the visitors they belonged to."""
-    boundary = list(events.order_by("id").values_list("id", flat=True)[count - 1 : count])
-    return _delete(events.filter(id__lte=boundary[0])) if boundary else set()
+def _oldest_unprotected(events: EventQuerySet, excess: int) -> set[str]:
+    """Delete up to `excess` of the oldest events nobody needs; the visitors touched."""
+    touched: set[str] = set()
+    after = 0
+    needs = _Needs(events)
+    for _ in range(MAX_WINDOWS):
+        if excess <= 0:
+            break
+        oldest = events.filter(id__gt=after).order_by("id")
+        window = list(oldest.values_list("id", "visitor", "chain")[:WINDOW])
+        if not window:
+            break
+        after = window[-1][0]
+        needs.learn({visitor for _, visitor, _ in window})
+        doomed = [
+            event_id
+            for event_id, visitor, chain in window
+            if not needs.kept(event_id, visitor, chain)
+        ]
+        doomed = doomed[:excess]
+        touched |= _delete(events, doomed)
+        excess -= len(doomed)
+    return touched
 
 
 def prune(alias: str = "default") -> int:
@@ -61,13 +108,16 @@ def prune(alias: str = "default") -> int:
     with muted():
         before = events.count()
         too_old = timezone.now() - timedelta(seconds=feed_setting("FEED_MAX_AGE_SECONDS"))
-        touched = _delete(events.filter(started_at__lt=too_old))
-        if events.count() > cap:
-            recent, milestones = protected(events)
-            others = events.exclude(id__in=recent).exclude(chain__in=milestones)
-            touched |= _delete_oldest(others, events.count() - cap)
-        if events.count() > cap:
-            touched |= _delete_oldest(events, events.count() - cap)
+        old = events.filter(started_at__lt=too_old)
+        touched = set(old.values_list("visitor", flat=True).distinct())
+        old.delete()
+        touched |= _oldest_unprotected(events, events.count() - cap)
+        excess = events.count() - cap
+        if excess > 0:  # Protected events alone overflow the table: the oldest of them go.
+            boundary = events.order_by("id").values_list("id", flat=True)[excess - 1]
+            doomed = events.filter(id__lte=boundary)
+            touched |= set(doomed.values_list("visitor", flat=True).distinct())
+            doomed.delete()
         left = set(events.filter(visitor__in=touched).values_list("visitor", flat=True))
         gone = sorted(touched - left - {""})
         deleted = before - events.count()
