@@ -4,6 +4,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import Client
 
+from feed.hub import Subscription
 from tests.feed.sse import read_until, stream_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,3 +44,12 @@ def test_one_visitors_full_streams_leave_another_visitor_free(two_per_visitor):
         return (await open_streams(second, 1))[0].status_code
 
     assert async_to_sync(scenario)(browser(), browser()) == 200
+
+
+def test_a_stream_that_falls_behind_ends_instead_of_piling_up(settings):
+    settings.FEED_STREAM_BACKLOG = 2
+    subscription = Subscription("a" * 32, after=0)
+    for last_id in (1, 2, 3):
+        subscription.offer(last_id, f"chain {last_id}")
+    assert subscription.lagging
+    assert [last_id for last_id, _ in subscription.pending] == [1, 2]
