@@ -1,7 +1,7 @@
 """Benchmark: a whole classroom at once, with Locust (issue 9). Not a test: it prints figures.
 
-    .venv/bin/python bench/load.py                      # SQLite, one uvicorn worker
-    .venv/bin/python bench/load.py --postgres --workers 2   # PostgreSQL + Redis, two workers
+    .venv/bin/python -m bench.load                           # SQLite, one uvicorn worker
+    .venv/bin/python -m bench.load --postgres --workers 2    # PostgreSQL + Redis, two workers
     options: --visitors 50 --streams 200 --seconds 60 --flood-seconds 30 --skip-flood
 
 Three parts, each on a freshly migrated server:
@@ -42,7 +42,8 @@ import redis  # noqa: E402
 import requests  # noqa: E402
 from locust import HttpUser, SequentialTaskSet, between, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
-from server import Server, machine, serve  # noqa: E402
+
+from bench.server import Server, machine, serve  # noqa: E402
 
 PASSWORD = "correct-horse-battery-staple"
 SETTLE_SECONDS = 5  # for the last bio saves to reach their streams after the load stops

@@ -9,7 +9,6 @@ import http.client
 import os
 import platform
 import subprocess
-import sys
 import tempfile
 import urllib.parse
 from collections.abc import AsyncIterator, Iterator
@@ -21,11 +20,7 @@ from pathlib import Path
 import django
 import uvicorn
 
-ROOT = Path(__file__).resolve().parents[1]
-# Run as `python bench/x.py`: the project root is not on the path by itself.
-sys.path.insert(0, str(ROOT))
-
-from tests.servers import migrate, start_uvicorn, stop  # noqa: E402
+from devtools.servers import migrate, start_uvicorn, stop
 
 
 def machine() -> str:
@@ -74,8 +69,7 @@ class Server:
 def serve(
     *, feed: bool = True, settings: str = "", options: tuple[str, ...] = ()
 ) -> Iterator[Server]:
-    """A uvicorn process serving a freshly migrated site; `settings` is appended to its settings,
-    `options` go to uvicorn."""
+    """A uvicorn on a freshly migrated site; `settings` end its settings, `options` go to it."""
     with tempfile.TemporaryDirectory(prefix="signal-lab-bench-") as folder:
         state = Path(folder)
         (state / "bench_settings.py").write_text(f"from settings import *  # noqa\n{settings}")

@@ -4,7 +4,11 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-PASSWORD = "correct-horse-battery-staple"
+from feed import writer
+from tests.helpers import PASSWORD, FeedClient, writes_events
+
+# Another project's tests, with their own settings: `make test` runs them apart.
+collect_ignore = ["host"]
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +22,23 @@ def media_root(settings, tmp_path) -> Path:
     """A fresh MEDIA_ROOT for every test, so no test writes into the repository."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def feed_written(request):
+    """No test's events may be written into the next one's: wait for the writer at the end.
+
+    Only where the writer can write: inside TestCase's transaction events are never written.
+    """
+    yield
+    if writes_events(request):
+        writer.flush()
+
+
+@pytest.fixture
+def client(request) -> Client:
+    """Django's test client; in tests whose transactions commit, it waits for the feed's writes."""
+    return FeedClient() if writes_events(request) else Client()
 
 
 @pytest.fixture

@@ -5,20 +5,19 @@ import asyncio
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.core.asgi import get_asgi_application
-from django.test import Client
 
 from feed import hub
 from feed.fragments import sse_message
 from feed.models import Event
-from tests.feed.conftest import feed_visitor
 from tests.feed.sse import chain_ids, read_until, stream_client
+from tests.helpers import FeedClient, feed_visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def visitor_client() -> Client:
-    client = Client()
+def visitor_client() -> FeedClient:
+    client = FeedClient()
     client.get("/accounts/login/")
     return client
 
@@ -96,7 +95,7 @@ def test_another_visitors_events_never_reach_the_stream(visitor_client, settings
         response = await stream_client(visitor_client).get("/feed/stream/")
         content = response.streaming_content
         await read_until(content, lambda text: "retry:" in text)
-        await sync_to_async(Client().get, thread_sensitive=False)("/accounts/signup/")
+        await sync_to_async(FeedClient().get, thread_sensitive=False)("/accounts/signup/")
         return await read_until(content, lambda text: "heartbeat" in text)
 
     assert "event: chain" not in async_to_sync(scenario)()
@@ -161,7 +160,7 @@ def test_staff_can_stream_everyones_events(visitor_client, django_user_model):
         response = await stream_client(visitor_client).get("/feed/stream/?scope=all")
         content = response.streaming_content
         await read_until(content, lambda text: "retry:" in text)
-        await sync_to_async(Client().get, thread_sensitive=False)("/accounts/signup/")
+        await sync_to_async(FeedClient().get, thread_sensitive=False)("/accounts/signup/")
         return await read_until(content, lambda text: "GET /accounts/signup/" in text)
 
     assert "event: chain" in async_to_sync(scenario)()
