@@ -7,10 +7,10 @@
 Three parts, each on a freshly migrated server:
 1. One request at a time: the home page with a full feed against the site's own 404 page, server
    CPU and wall time per request, and the home page's weight.
-2. The classroom: V visitors sign up, then click through home, profile, a bio save (htmx) and the
-   playground with a person's pauses, each holding its own stream and checking that every bio save
-   arrives there; S more clients hold idle streams. Requests/s, p50/p99 per page, errors, chains
-   lost, streams alive, server CPU per request.
+2. The classroom: V visitors sign up, then click through home, profile, a bio save (htmx), the
+   playground and its custom signal with a person's pauses, each holding its own stream and
+   checking that every bio save arrives there; S more clients hold idle streams. Requests/s,
+   p50/p99 per page, errors, chains lost, streams alive, server CPU per request.
 3. The flood: one visitor holds 30 streams and posts the custom signal in a loop, two cookie-less
    clients post alongside; another visitor saves its bio every second. The delay of its saves on
    its stream, and how many of its chains the flood erased (the table is capped small on purpose).
@@ -174,9 +174,8 @@ class ClickThrough(SequentialTaskSet):
 
     @task
     def operation(self) -> None:
-        headers = htmx(self.client)
-        self.client.post("/playground/save/", headers=headers, name="playground op")
-        self.client.post("/playground/queryset-delete/", headers=headers, name="playground op")
+        """The custom signal: a person's one operation a round, and no rows left behind."""
+        self.client.post("/playground/custom/", headers=htmx(self.client), name="playground op")
 
 
 class Visitor(HttpUser):
@@ -205,6 +204,16 @@ class IdleStream(HttpUser):
     @task
     def idle(self) -> None:
         """Locust needs a task; the stream's greenlet does the work."""
+
+
+def server_warnings(server: Server) -> None:
+    """What the feed logged (drops, failed writes) and any traceback, if anything."""
+    lines = (server.state / "uvicorn.log").read_text().splitlines()
+    noted = [line for line in lines if line.startswith("feed:") or line.startswith("Traceback")]
+    if noted:
+        print(
+            f"  the server logged {len(noted)} feed messages or tracebacks, first: {noted[0][:160]}"
+        )
 
 
 def url(server: Server) -> str:
@@ -286,6 +295,8 @@ def classroom(server: Server, visitors: int, streams: int, seconds: float) -> No
             f" max {max(delays) * 1000:.0f} ms"
         )
     print(f"  server CPU {cpu / max(page_requests, 1) * 1000:.2f} ms per page request")
+    for error in env.stats.errors.values():
+        print(f"    {error.occurrences} times {error.method} {error.name}: {error.error}")
     env.runner.quit()
 
 
@@ -415,10 +426,12 @@ def main() -> None:
         with serve(settings=extra + ROOM_LIMITS, options=options) as server:
             print(f"Classroom: V={args.visitors}, S={args.streams}, T={args.seconds:.0f} s:")
             classroom(server, args.visitors, args.streams, args.seconds)
+            server_warnings(server)
         if not args.skip_flood:
             with serve(settings=extra + ROOM_LIMITS + FLOOD_TABLE, options=options) as server:
                 print(f"Flood for {args.flood_seconds:.0f} s (FEED_MAX_EVENTS 1000):")
                 flood(server, args.flood_seconds)
+                server_warnings(server)
 
 
 if __name__ == "__main__":
