@@ -8,7 +8,6 @@ requests is a new visitor with one chain), can erase a visitor's feed. Only if t
 events alone overflow FEED_MAX_EVENTS do the oldest of them go too: the table stays bounded.
 """
 
-from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db.models import Count, F, Max, Min, Window
@@ -66,19 +65,20 @@ class _Needs:
         return event_id >= self.floors[visitor] or chain in self.milestones
 
 
-def _delete(events: EventQuerySet, ids: Iterable[int]) -> set[str]:
-    """Delete the events of these ids; the visitors they belonged to."""
-    ids, visitors = list(ids), set()
-    for start in range(0, len(ids), CHUNK):
-        doomed = events.filter(id__in=ids[start : start + CHUNK])
-        visitors |= set(doomed.values_list("visitor", flat=True).distinct())
-        doomed.delete()
-    return visitors
+class _Pruned:
+    """What a prune deleted: how many events, and whose."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.visitors: set[str] = set()
+
+    def delete(self, doomed: EventQuerySet) -> None:
+        self.visitors |= set(doomed.values_list("visitor", flat=True).distinct())
+        self.count += doomed.delete()[0]
 
 
-def _oldest_unprotected(events: EventQuerySet, excess: int) -> set[str]:
-    """Delete up to `excess` of the oldest events nobody needs; the visitors touched."""
-    touched: set[str] = set()
+def _oldest_unprotected(events: EventQuerySet, excess: int, pruned: _Pruned) -> int:
+    """Delete up to `excess` of the oldest events nobody needs; how many it could not find."""
     after = 0
     needs = _Needs(events)
     for _ in range(MAX_WINDOWS):
@@ -90,37 +90,32 @@ def _oldest_unprotected(events: EventQuerySet, excess: int) -> set[str]:
             break
         after = window[-1][0]
         needs.learn({visitor for _, visitor, _ in window})
-        doomed = [
-            event_id
-            for event_id, visitor, chain in window
-            if not needs.kept(event_id, visitor, chain)
-        ]
-        doomed = doomed[:excess]
-        touched |= _delete(events, doomed)
+        doomed = [each[0] for each in window if not needs.kept(*each)][:excess]
+        for start in range(0, len(doomed), CHUNK):
+            pruned.delete(events.filter(id__in=doomed[start : start + CHUNK]))
         excess -= len(doomed)
-    return touched
+    return max(excess, 0)
 
 
 def prune(alias: str = "default") -> int:
-    """Apply the age and size bounds; tell receivers of visitors_forgotten who has nothing left."""
+    """Apply the age and size bounds; tell receivers of visitors_forgotten who has nothing left.
+
+    Other processes may write (and prune) meanwhile: the bounds are applied to the count read at
+    the start, so their new events never push anyone's protected events out.
+    """
     events = Event.objects.using(alias)
-    cap = feed_setting("FEED_MAX_EVENTS")
+    pruned = _Pruned()
     with muted():
-        before = events.count()
         too_old = timezone.now() - timedelta(seconds=feed_setting("FEED_MAX_AGE_SECONDS"))
-        old = events.filter(started_at__lt=too_old)
-        touched = set(old.values_list("visitor", flat=True).distinct())
-        old.delete()
-        touched |= _oldest_unprotected(events, events.count() - cap)
-        excess = events.count() - cap
-        if excess > 0:  # Protected events alone overflow the table: the oldest of them go.
-            boundary = events.order_by("id").values_list("id", flat=True)[excess - 1]
-            doomed = events.filter(id__lte=boundary)
-            touched |= set(doomed.values_list("visitor", flat=True).distinct())
-            doomed.delete()
-        left = set(events.filter(visitor__in=touched).values_list("visitor", flat=True))
-        gone = sorted(touched - left - {""})
-        deleted = before - events.count()
+        pruned.delete(events.filter(started_at__lt=too_old))
+        excess = events.count() - feed_setting("FEED_MAX_EVENTS")
+        short = _oldest_unprotected(events, excess, pruned)
+        # Protected events alone overflow the table: the oldest of them go.
+        oldest = events.order_by("id").values_list("id", flat=True)
+        for boundary in oldest[short - 1 : short] if short > 0 else ():
+            pruned.delete(events.filter(id__lte=boundary))
+        left = set(events.filter(visitor__in=pruned.visitors).values_list("visitor", flat=True))
+        gone = sorted(pruned.visitors - left - {""})
     if gone:
         visitors_forgotten.send(sender=Event, visitors=gone)
-    return deleted
+    return pruned.count
