@@ -139,7 +139,7 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 # allauth's rate limits, used for our own views too: per visitor (its feed cookie) and per IP
 # address. A workshop shares one address, so the IP limit is for a room, not for a person.
 ACCOUNT_RATE_LIMITS = {
-    "playground": os.environ.get("DJANGO_PLAYGROUND_RATE_LIMITS", "20/m/key,600/m/ip"),
+    "playground": os.environ.get("DJANGO_RATE_LIMIT_PLAYGROUND", "20/m/key,600/m/ip"),
 }
 
 MAILERS = {
