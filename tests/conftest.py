@@ -62,3 +62,10 @@ def sign_up(password):
         return client.post("/accounts/signup/", data)
 
     return post
+
+
+@pytest.fixture
+def signed_up(client, sign_up) -> Client:
+    """A browser (its test client) that has just signed up as bob@example.com."""
+    sign_up(client, "bob@example.com")
+    return client
