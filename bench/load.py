@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.load                           # SQLite, one uvicorn worker
     .venv/bin/python -m bench.load --postgres --workers 2    # PostgreSQL + Redis, two workers
-    options: --visitors 50 --streams 200 --seconds 60 --flood-seconds 30 --skip-flood
+    options: --visitors 50 --streams 200 --seconds 60 --flood-seconds 30 --rounds 100
+             --parts pages,classroom,flood (which to run)
 
 Three parts, each on a freshly migrated server:
 1. One request at a time: the home page with a full feed against the site's own 404 page, server
@@ -420,20 +421,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=100, help="one-at-a-time requests per page")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL + Redis, not SQLite")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--skip-flood", action="store_true")
+    parser.add_argument("--parts", default="pages,classroom,flood", help="which parts to run")
     args = parser.parse_args()
     options = ("--workers", str(args.workers), "--limit-concurrency", "2000")
     with postgres_and_redis() if args.postgres else nullcontext("") as extra:
         database = "PostgreSQL + Redis" if args.postgres else "SQLite"
         print(f"{machine()}\n{database}, {args.workers} uvicorn worker(s)")
-        with serve(settings=extra + ROOM_LIMITS, options=options) as server:
-            print("One request at a time:")
-            one_at_a_time(server, args.rounds)
-        with serve(settings=extra + ROOM_LIMITS, options=options) as server:
-            print(f"Classroom: V={args.visitors}, S={args.streams}, T={args.seconds:.0f} s:")
-            classroom(server, args.visitors, args.streams, args.seconds)
-            server_warnings(server)
-        if not args.skip_flood:
+        parts = args.parts.split(",")
+        if "pages" in parts:
+            with serve(settings=extra + ROOM_LIMITS, options=options) as server:
+                print("One request at a time:")
+                one_at_a_time(server, args.rounds)
+        if "classroom" in parts:
+            with serve(settings=extra + ROOM_LIMITS, options=options) as server:
+                print(f"Classroom: V={args.visitors}, S={args.streams}, T={args.seconds:.0f} s:")
+                classroom(server, args.visitors, args.streams, args.seconds)
+                server_warnings(server)
+        if "flood" in parts:
             with serve(settings=extra + ROOM_LIMITS + FLOOD_TABLE, options=options) as server:
                 table = "FEED_MAX_EVENTS 1000, FEED_VISITOR_EVENTS 400"
                 print(f"Flood for {args.flood_seconds:.0f} s ({table}):")
