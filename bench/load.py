@@ -16,9 +16,9 @@ Three parts, each on a freshly migrated server:
    clients post alongside; another visitor saves its bio every second. The delay of its saves on
    its stream, and how many of its chains the flood erased (the table is capped small on purpose).
 
-PostgreSQL: a throwaway database with a unique name on DJANGO_BENCH_POSTGRES (default the shared
-127.0.0.1:5432), dropped at the end; Redis: DJANGO_BENCH_REDIS (default 127.0.0.1:6379/0) under a
-key prefix of this run's own, whose keys are deleted at the end.
+PostgreSQL: a throwaway database with a unique name for each part on DJANGO_BENCH_POSTGRES (default
+the shared 127.0.0.1:5432), dropped after it; Redis: DJANGO_BENCH_REDIS (default
+127.0.0.1:6379/0) under a key prefix of the part's own, whose keys are deleted after it.
 """
 
 from gevent import monkey
@@ -394,7 +394,8 @@ def chains_kept(client: requests.Session, base: str) -> int:
 @contextmanager
 def postgres_and_redis() -> Iterator[str]:
     """A throwaway database and a Redis key prefix of this run's own; the settings using them."""
-    name, prefix = f"signal_lab_load_{uuid.uuid4().hex[:8]}", f"signal-lab-load-{os.getpid()}"
+    run = uuid.uuid4().hex[:8]
+    name, prefix = f"signal_lab_load_{run}", f"signal-lab-load-{run}"
     admin = os.environ.get("DJANGO_BENCH_POSTGRES", "postgresql://root@127.0.0.1:5432/test")
     cache = os.environ.get("DJANGO_BENCH_REDIS", "redis://127.0.0.1:6379/0")
     with psycopg.connect(admin, autocommit=True) as connection:
@@ -424,25 +425,34 @@ def main() -> None:
     parser.add_argument("--parts", default="pages,classroom,flood", help="which parts to run")
     args = parser.parse_args()
     options = ("--workers", str(args.workers), "--limit-concurrency", "2000")
-    with postgres_and_redis() if args.postgres else nullcontext("") as extra:
-        database = "PostgreSQL + Redis" if args.postgres else "SQLite"
-        print(f"{machine()}\n{database}, {args.workers} uvicorn worker(s)")
-        parts = args.parts.split(",")
-        if "pages" in parts:
-            with serve(settings=extra + ROOM_LIMITS, options=options) as server:
-                print("One request at a time:")
-                one_at_a_time(server, args.rounds)
-        if "classroom" in parts:
-            with serve(settings=extra + ROOM_LIMITS, options=options) as server:
-                print(f"Classroom: V={args.visitors}, S={args.streams}, T={args.seconds:.0f} s:")
-                classroom(server, args.visitors, args.streams, args.seconds)
-                server_warnings(server)
-        if "flood" in parts:
-            with serve(settings=extra + ROOM_LIMITS + FLOOD_TABLE, options=options) as server:
-                table = "FEED_MAX_EVENTS 1000, FEED_VISITOR_EVENTS 400"
-                print(f"Flood for {args.flood_seconds:.0f} s ({table}):")
-                flood(server, args.flood_seconds)
-                server_warnings(server)
+    database = "PostgreSQL + Redis" if args.postgres else "SQLite"
+    print(f"{machine()}\n{database}, {args.workers} uvicorn worker(s)")
+    parts = args.parts.split(",")
+
+    @contextmanager
+    def fresh_server(settings: str = "") -> Iterator[Server]:
+        """Each part starts on an empty database (and Redis prefix) of its own."""
+        with (
+            postgres_and_redis() if args.postgres else nullcontext("") as extra,
+            serve(settings=extra + ROOM_LIMITS + settings, options=options) as server,
+        ):
+            yield server
+
+    if "pages" in parts:
+        with fresh_server() as server:
+            print("One request at a time:")
+            one_at_a_time(server, args.rounds)
+    if "classroom" in parts:
+        with fresh_server() as server:
+            print(f"Classroom: V={args.visitors}, S={args.streams}, T={args.seconds:.0f} s:")
+            classroom(server, args.visitors, args.streams, args.seconds)
+            server_warnings(server)
+    if "flood" in parts:
+        with fresh_server(FLOOD_TABLE) as server:
+            table = "FEED_MAX_EVENTS 1000, FEED_VISITOR_EVENTS 400"
+            print(f"Flood for {args.flood_seconds:.0f} s ({table}):")
+            flood(server, args.flood_seconds)
+            server_warnings(server)
 
 
 if __name__ == "__main__":
