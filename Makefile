@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-sqlite test-postgres lint format lock bench chromium
+.PHONY: run test test-sqlite test-postgres lint format lock bench load chromium
 
 run: $(VENV)/.run-deps
 	$(PY) manage.py migrate --no-input
@@ -47,11 +47,17 @@ bench: $(VENV)/.run-deps
 	for script in avatars feed_latency recorder_overhead idle_streams send_cost; do \
 		$(PY) -m bench.$$script || exit 1; done
 
+# A classroom at once, with Locust (docs/classroom.md): make load ARGS="--postgres --workers 2"
+load: $(VENV)/.bench-deps
+	$(PY) -m bench.load $(ARGS)
+
 # Re-pin after editing pyproject.toml's dependencies.
+# The bench lock follows the test lock: one venv holds both.
 lock: $(VENV)/.test-deps
 	$(PY) -m pip install -q uv
 	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 pyproject.toml -o requirements.lock
 	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra test pyproject.toml -o requirements-test.lock
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra bench -c requirements-test.lock pyproject.toml -o requirements-bench.lock
 
 $(PY):
 	@$(or $(PYTHON),false) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -62,6 +68,10 @@ $(PY):
 
 $(VENV)/.run-deps: requirements.lock | $(PY)
 	$(PY) -m pip install -q -r requirements.lock
+	touch $@
+
+$(VENV)/.bench-deps: requirements-bench.lock | $(PY)
+	$(PY) -m pip install -q -r requirements-bench.lock
 	touch $@
 
 $(VENV)/.test-deps: requirements-test.lock | $(PY)

@@ -27,6 +27,8 @@ from bench.server import Server, Visitor, machine, open_stream, serve, sse_text
 EVENTS = 500
 WARM_UP = 10  # First requests load templates and open caches: not what a visitor waits for.
 PATH = "/playground/custom/"
+# One visitor pressing the button hundreds of times: the playground's rate limits stay out of it.
+UNLIMITED = 'ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "playground": ""}\n'
 TARGET_P50_MS, TARGET_P99_MS = 50, 250
 
 
@@ -91,7 +93,7 @@ def percentiles(seconds: list[float]) -> tuple[float, float, float, float]:
 
 def main() -> None:
     print(f"Machine: {machine()}.")
-    with serve() as server:
+    with serve(settings=UNLIMITED) as server:
         visitor = Visitor(server)
         visitor.get("/playground/")  # The feed cookie and the CSRF cookie, as a browser gets them.
         samples = asyncio.run(run(server, visitor))

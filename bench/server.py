@@ -55,14 +55,21 @@ class Server:
         raise LookupError(field)
 
     def cpu_seconds(self) -> float:
-        """User plus system CPU time the server process has used so far (all its threads)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User plus system CPU time the server has used so far: all threads, all workers."""
+        pid = self.process.pid
+        workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0
+        for each in [pid, *map(int, workers)]:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def serve(*, feed: bool = True, settings: str = "") -> Iterator[Server]:
-    """A uvicorn process serving a freshly migrated site; `settings` is appended to its settings."""
+def serve(
+    *, feed: bool = True, settings: str = "", options: tuple[str, ...] = ()
+) -> Iterator[Server]:
+    """A uvicorn on a freshly migrated site; `settings` end its settings, `options` go to it."""
     with tempfile.TemporaryDirectory(prefix="signal-lab-bench-") as folder:
         state = Path(folder)
         (state / "bench_settings.py").write_text(f"from settings import *  # noqa\n{settings}")
@@ -71,7 +78,7 @@ def serve(*, feed: bool = True, settings: str = "") -> Iterator[Server]:
                "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": folder}  # fmt: skip
         migrate(env)
         # No access log: writing a line per request would cost CPU that the figures are about.
-        _, port, process = start_uvicorn(env, state / "uvicorn.log", "--no-access-log")
+        _, port, process = start_uvicorn(env, state / "uvicorn.log", "--no-access-log", *options)
         try:
             yield Server(port, process, state)
         finally:

@@ -7,9 +7,12 @@ from django.conf import settings
 DEFAULTS: dict[str, Any] = {
     # Off switch: with False the recorder is never installed and the feed shows nothing new.
     "FEED_ENABLED": True,
-    # Retention: whichever bound is hit first prunes the oldest events.
-    "FEED_MAX_EVENTS": 10_000,
+    # Retention: events older than FEED_MAX_AGE_SECONDS go; beyond FEED_MAX_EVENTS the oldest go,
+    # except each returning visitor's newest FEED_VISITOR_EVENTS and its first and last chain of
+    # each signal (its walkthrough progress), unless those alone overflow the table.
+    "FEED_MAX_EVENTS": 50_000,
     "FEED_MAX_AGE_SECONDS": 24 * 3600,
+    "FEED_VISITOR_EVENTS": 200,
     # Prune after this many writes in a process (and on the first write).
     "FEED_PRUNE_EVERY": 200,
     # The writer: chains waiting at most (beyond it new ones are dropped and counted), chains per
@@ -26,6 +29,11 @@ DEFAULTS: dict[str, Any] = {
     "FEED_HEARTBEAT_SECONDS": 15.0,
     "FEED_POLL_SECONDS": 1.0,
     "FEED_STREAM_MAX_SECONDS": 600.0,
+    # Open streams per visitor in each worker process: browsers allow about 6 connections per
+    # host, so a fifth tab polls instead (429) and pages still load.
+    "FEED_STREAMS_PER_VISITOR": 4,
+    # Chains a stream may have waiting for a slow client before it closes; the browser resumes.
+    "FEED_STREAM_BACKLOG": 100,
     # The feed's own cookie: a browser keeps its feed across login and logout.
     "FEED_COOKIE_NAME": "signal_lab_feed",
     "FEED_COOKIE_MAX_AGE": 365 * 24 * 3600,

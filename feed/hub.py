@@ -1,26 +1,28 @@
 """Waking live streams when new events are written, in this process or in any other.
 
-One watcher task per process asks the database which visitors have new events and wakes only
-their streams. It runs when a write in this process pokes it, when PostgreSQL NOTIFY says another
-process wrote (both through feed/notify.py), and every FEED_POLL_SECONDS as a safety net (SQLite
-with several processes).
-Database reads of all streams go through one small thread pool, so idle streams hold no thread
-and no connection of their own.
+One watcher task per process reads the new chains once, for every stream it serves, takes their
+HTML from feed/fragments.py (drawn once) and hands each stream its own visitor's chains. It runs
+when a write in this process pokes it, when PostgreSQL NOTIFY says another process wrote (both
+through feed/notify.py), and every FEED_POLL_SECONDS as a safety net (SQLite with several
+processes). Streams read the database only to catch up when they open, through one small thread
+pool, so idle streams hold no thread and no connection of their own, and no visitor's streams can
+slow the reads of another's.
 """
 
 import asyncio
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import Max
 
-from feed import notify
-from feed.conf import feed_setting
+from feed import notify, queries
+from feed.conf import STREAM_BATCH, feed_setting
+from feed.fragments import Fragment, fragments
 from feed.models import Event
 from feed.muting import muted
 
@@ -46,51 +48,81 @@ def _guarded[T](function: Callable[..., T], args: tuple[Any, ...]) -> T:
         raise
 
 
+# A chain handed to a stream: its last event id (the SSE id) and its SSE message.
+Handed = tuple[int, str]
+
+
 class Subscription:
-    """One stream's interest: a visitor's events, or every event (visitor None)."""
+    """One stream's interest (a visitor's events, or every event for None) and its mailbox.
 
-    def __init__(self, visitor: str | None) -> None:
-        self.visitor = visitor
+    The watcher drops each new chain's message here; the stream only waits and sends.
+    """
+
+    def __init__(self, visitor: str | None, after: int) -> None:
+        self.visitor, self.after = visitor, after
+        self.pending: list[Handed] = []
         self.ready = asyncio.Event()
+        # Set when the client reads slower than chains arrive: the stream ends, the browser
+        # resumes from its Last-Event-ID, and nothing waits in memory meanwhile.
+        self.lagging = False
 
-    async def wait(self, timeout: float) -> bool:
-        """Wait until new events may be there; False when the wait timed out."""
+    def offer(self, last_id: int, message: str) -> None:
+        if last_id <= self.after:
+            return
+        if len(self.pending) >= feed_setting("FEED_STREAM_BACKLOG"):
+            self.lagging = True
+        else:
+            self.pending.append((last_id, message))
+        self.ready.set()
+
+    async def take(self, timeout: float) -> list[Handed] | None:
+        """The chains handed over since the last take; None when `timeout` passed with none."""
         try:
             await asyncio.wait_for(self.ready.wait(), timeout)
         except TimeoutError:
-            return False
+            return None
         self.ready.clear()
-        return True
+        taken, self.pending = self.pending, []
+        return taken
 
 
-def _latest_by_visitor(after: int | None) -> tuple[int, dict[str, int]]:
-    events = Event.objects.all()
-    if after is None:
-        return events.aggregate(last=Max("id"))["last"] or 0, {}
-    rows = events.filter(id__gt=after).values("visitor").annotate(last=Max("id")).order_by()
-    latest = {row["visitor"]: row["last"] for row in rows}
-    return max(latest.values(), default=after), latest
+def _new_fragments(after: int, visitors: frozenset[str] | None) -> tuple[int, list[Fragment], bool]:
+    """Chains written after `after` of these visitors (all for None), the new resume point, and
+    whether more are waiting. Each chain is read and drawn once, for however many streams.
+    """
+    top = queries.last_event_id()
+    heads = queries.heads_after(queries.EVERYONE, after, STREAM_BATCH, until=top)
+    resume = heads[-1].last_id if len(heads) == STREAM_BATCH else top
+    wanted = [head for head in heads if visitors is None or head.visitor in visitors]
+    return max(after, resume), fragments(wanted), len(heads) == STREAM_BATCH
 
 
 class Hub:
-    """The streams of one event loop and the watcher task that wakes them."""
+    """The streams of one event loop and the watcher task that feeds them."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.subscriptions: set[Subscription] = set()
+        self.streams: Counter[str | None] = Counter()
         self.poked = asyncio.Event()
         self.watcher: asyncio.Task | None = None
 
+    def is_full(self, visitor: str | None) -> bool:
+        """Whether this visitor already holds as many streams as it may."""
+        return self.streams[visitor] >= feed_setting("FEED_STREAMS_PER_VISITOR")
+
     @contextmanager
-    def subscribe(self, visitor: str | None) -> Iterator[Subscription]:
-        subscription = Subscription(visitor)
+    def subscribe(self, visitor: str | None, after: int) -> Iterator[Subscription]:
+        subscription = Subscription(visitor, after)
         self.subscriptions.add(subscription)
+        self.streams[visitor] += 1
         if self.watcher is None or self.watcher.done():
             self.watcher = self.loop.create_task(self._watch())
         try:
             yield subscription
         finally:
             self.subscriptions.discard(subscription)
+            self.streams -= Counter({visitor: 1})
             if not self.subscriptions and self.watcher is not None:
                 self.watcher.cancel()
                 self.watcher = None
@@ -98,11 +130,19 @@ class Hub:
     def poke(self) -> None:
         self.loop.call_soon_threadsafe(self.poked.set)
 
-    def _wake(self, new: dict[str, int], everyone: bool) -> None:
-        """Wake the streams of visitors with new events (all-events streams for any visitor)."""
+    def _interest(self) -> frozenset[str] | None:
+        """The visitors whose chains some stream wants; None when a stream wants every chain."""
+        visitors = {subscription.visitor for subscription in self.subscriptions}
+        return None if None in visitors else frozenset(v for v in visitors if v is not None)
+
+    def _hand_out(self, found: list[Fragment]) -> None:
+        by_visitor: dict[str, list[Fragment]] = {}
+        for fragment in found:
+            by_visitor.setdefault(fragment.head.visitor, []).append(fragment)
         for subscription in list(self.subscriptions):
-            if everyone or (new and (subscription.visitor is None or subscription.visitor in new)):
-                subscription.ready.set()
+            mine = found if subscription.visitor is None else by_visitor.get(subscription.visitor)
+            for fragment in mine or ():
+                subscription.offer(fragment.head.last_id, fragment.message)
 
     async def _watch(self) -> None:
         alias = _postgres_alias()
@@ -112,14 +152,18 @@ class Hub:
         latest: int | None = None
         try:
             while True:
+                behind = False
                 try:
-                    # The first read only learns where the table ends: every stream re-reads once.
-                    starting = latest is None
-                    latest, new = await read(_latest_by_visitor, latest)
+                    if latest is None:
+                        latest = await read(queries.last_event_id)
+                    else:
+                        found: list[Fragment]
+                        latest, found, behind = await read(_new_fragments, latest, self._interest())
+                        self._hand_out(found)
                 except Exception:
                     logger.exception("feed: the stream watcher could not read events")
-                    starting, new = False, {}
-                self._wake(new, everyone=starting)
+                if behind:
+                    continue  # A burst of writes: read the rest before waiting.
                 with suppress(TimeoutError):
                     await asyncio.wait_for(self.poked.wait(), feed_setting("FEED_POLL_SECONDS"))
                 self.poked.clear()

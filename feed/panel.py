@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from feed import queries, tree
+from feed import queries
 from feed.conf import feed_setting
+from feed.fragments import fragments
 from feed.models import Family
 
 EVERYONE_KEY = "feed_everyone"
@@ -25,13 +26,13 @@ def viewer(request: HttpRequest) -> str | None:
 def panel_context(request: HttpRequest) -> dict[str, Any]:
     """What the feed panel beside every page needs; its reads are never recorded."""
     everyone = sees_everyone(request)
-    chains = tree.recent_chains(viewer(request), feed_setting("FEED_PANEL_CHAINS"))
-    after = max((chain.last_id for chain in chains), default=0)
+    heads = queries.recent_heads(viewer(request), feed_setting("FEED_PANEL_CHAINS"))
+    after = max((head.last_id for head in heads), default=0)
     scope = {"scope": "all"} if everyone else {}
     return {
         "feed_enabled": feed_setting("FEED_ENABLED"),
         "families": Family.values,
-        "chains": chains,
+        "chains": fragments(heads),
         "everyone": everyone,
         "can_see_everyone": request.user.is_staff,
         "stream_url": f"{reverse('feed:stream')}?{urlencode({'after': after, **scope})}",

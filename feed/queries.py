@@ -6,13 +6,13 @@ For example, this browser's first signup after event id `after` (the walkthrough
                 receiver="create_profile", after=after, created=True)
 """
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.http import HttpRequest
 
-from feed.conf import STREAM_BATCH
 from feed.models import Event, EventQuerySet
 from feed.muting import muted
 
@@ -58,27 +58,46 @@ def first_fired(
     return None
 
 
-def _events_of(events: EventQuerySet, heads: list[dict[str, Any]]) -> list[Event]:
-    ids = [head["chain"] for head in heads]
+@dataclass(frozen=True)
+class ChainHead:
+    """What names a chain's rendering without reading its events: its id, owner and size."""
+
+    id: UUID
+    visitor: str
+    last_id: int
+    size: int
+
+
+def _heads(events: EventQuerySet, order: str, limit: int) -> list[ChainHead]:
+    grouped = events.values("chain", "visitor").annotate(last=Max("id"), size=Count("id"))
     with muted():
-        return list(events.filter(chain__in=ids))
+        rows = list(grouped.order_by(order)[:limit])
+    return [ChainHead(row["chain"], row["visitor"], row["last"], row["size"]) for row in rows]
 
 
-def recent_chain_events(visitor: str | None, limit: int) -> list[Event]:
-    """The events of the newest `limit` chains a visitor may see."""
-    events = events_for(visitor)
+def recent_heads(visitor: str | None, limit: int) -> list[ChainHead]:
+    """The newest `limit` chains a visitor may see, newest first."""
+    return _heads(events_for(visitor), "-last", limit)
+
+
+def heads_after(
+    visitor: str | None, after: int, limit: int, until: int | None = None
+) -> list[ChainHead]:
+    """Chains written after event id `after` (up to `until`), oldest first: what comes next."""
+    events = events_for(visitor).filter(id__gt=after)
+    return _heads(events if until is None else events.filter(id__lte=until), "last", limit)
+
+
+def last_event_id() -> int:
+    """The newest event id of the whole table, 0 when empty."""
     with muted():
-        heads = list(events.values("chain").annotate(last=Max("id")).order_by("-last")[:limit])
-    return _events_of(events, heads)
+        return Event.objects.aggregate(last=Max("id"))["last"] or 0
 
 
-def chain_events_after(visitor: str | None, after: int, limit: int = STREAM_BATCH) -> list[Event]:
-    """The events of the oldest `limit` chains written after event id `after`."""
-    events = events_for(visitor)
+def chain_events_of(ids: list[UUID]) -> list[Event]:
+    """The events of these chains."""
     with muted():
-        newer = events.filter(id__gt=after).values("chain").annotate(last=Max("id"))
-        heads = list(newer.order_by("last")[:limit])
-    return _events_of(events, heads)
+        return list(Event.objects.filter(chain__in=ids))
 
 
 def chain_events(visitor: str | None, chain: UUID) -> list[Event]:

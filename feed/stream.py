@@ -1,50 +1,63 @@
 """The live stream: Server-Sent Events carrying rendered chains, resumable by Last-Event-ID.
 
-Each message is one chain (a request's signals) rendered as the feed's HTML fragment; its SSE id is
-the chain's last event id, so a reconnecting browser names exactly where it stopped.
+Each message is one chain (a request's signals) as the feed's HTML fragment; its SSE id is the
+chain's last event id, so a reconnecting browser names exactly where it stopped. A stream reads
+the database only to catch up when it opens; after that the hub's watcher hands it new chains.
 """
 
 import asyncio
 from collections.abc import AsyncIterator
 
-from django.template.loader import render_to_string
-
 from feed.conf import STREAM_BATCH, STREAM_RETRY_MS, feed_setting
-from feed.hub import get_hub, read
-from feed.tree import ChainView, chains_after
+from feed.fragments import Fragment, fragments
+from feed.hub import Handed, Subscription, get_hub, read
+from feed.queries import heads_after
 
 
-def sse_message(event_id: int, event: str, html: str) -> str:
-    """One SSE message; every non-blank line of the fragment becomes a data line."""
-    lines = [line for line in html.splitlines() if line.strip()] or [""]
-    data = "".join(f"data: {line}\n" for line in lines)
-    return f"id: {event_id}\nevent: {event}\n{data}\n"
+def _fragments_after(visitor: str | None, after: int) -> list[Fragment]:
+    return fragments(heads_after(visitor, after, STREAM_BATCH))
 
 
-def render_chain(chain: ChainView) -> str:
-    return render_to_string("feed/feed.html#chain", {"chain": chain})
+async def _catch_up(visitor: str | None, after: int) -> AsyncIterator[Fragment]:
+    """Every chain after `after` already written, read in batches."""
+    while True:
+        found = await read(_fragments_after, visitor, after)
+        for fragment in found:
+            yield fragment
+        if len(found) < STREAM_BATCH:
+            return
+        after = found[-1].head.last_id
 
 
-def messages_after(visitor: str | None, after: int) -> tuple[list[str], int]:
-    """The SSE messages of chains after event `after`, and the new resume point."""
-    chains = chains_after(visitor, after, limit=STREAM_BATCH)
-    messages = [sse_message(chain.last_id, "chain", render_chain(chain)) for chain in chains]
-    return messages, max([after, *(chain.last_id for chain in chains)])
+async def _live(subscription: Subscription, deadline: float) -> AsyncIterator[Handed | None]:
+    """What the watcher hands over, and None for each heartbeat, until the stream must end."""
+    loop = asyncio.get_running_loop()
+    while not subscription.lagging and loop.time() < deadline:
+        taken = await subscription.take(feed_setting("FEED_HEARTBEAT_SECONDS"))
+        if taken is None:
+            yield None
+        for handed in taken or ():
+            yield handed
 
 
 async def event_stream(visitor: str | None, after: int) -> AsyncIterator[str]:
-    """Send chains newer than `after` as they are written; heartbeat while idle; end in time."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + feed_setting("FEED_STREAM_MAX_SECONDS")
-    with get_hub().subscribe(visitor) as subscription:
+    """Send chains newer than `after` as they are written; heartbeat while idle; end in time.
+
+    Subscribed before catching up, so nothing written meanwhile is missed; chains both read and
+    handed over are sent once.
+    """
+    deadline = asyncio.get_running_loop().time() + feed_setting("FEED_STREAM_MAX_SECONDS")
+    hub = get_hub()
+    if hub.is_full(visitor):
+        return  # Another tab won the last place: the browser reconnects, is refused, and polls.
+    with hub.subscribe(visitor, after) as subscription:
         yield f"retry: {STREAM_RETRY_MS}\n\n"
-        while True:
-            messages, after = await read(messages_after, visitor, after)
-            for message in messages:
-                yield message
-            if len(messages) == STREAM_BATCH:
-                continue  # A backlog (a long-lost client): send it all before waiting.
-            if loop.time() >= deadline:
-                return  # The browser reconnects with Last-Event-ID; permissions are re-checked.
-            if not await subscription.wait(feed_setting("FEED_HEARTBEAT_SECONDS")):
+        async for fragment in _catch_up(visitor, after):
+            after = fragment.head.last_id
+            yield fragment.message
+        async for handed in _live(subscription, deadline):
+            if handed is None:
                 yield ": heartbeat\n\n"
+            elif handed[0] > after:
+                after, message = handed
+                yield message

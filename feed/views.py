@@ -17,12 +17,16 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from feed import queries, receivers_map, tree, waterfall
+from feed.conf import STREAM_BATCH
+from feed.fragments import fragments
 from feed.http import HtmxHttpRequest, parse_id
-from feed.hub import read
+from feed.hub import get_hub, read
 from feed.panel import EVERYONE_KEY, panel_context, viewer
 from feed.receiver_info import describe
 from feed.sources import live_receiver, source_lines
 from feed.stream import event_stream
+
+TOO_MANY_STREAMS = "This browser already has as many live feeds open as it may: this page polls."
 
 
 @require_GET
@@ -47,10 +51,10 @@ def poll(request: HttpRequest) -> HttpResponse:
     after = parse_id(request.GET.get("after") or "0")
     if after is None:
         return HttpResponseBadRequest("after must be an event id.")
-    chains = tree.chains_after(viewer(request), after)
-    after = max([after, *(chain.last_id for chain in chains)])
+    heads = queries.heads_after(viewer(request), after, STREAM_BATCH)
+    after = max([after, *(head.last_id for head in heads)])
     poll_url = f"{reverse('feed:poll')}?{urlencode({'after': after})}"
-    context = {"chains": list(reversed(chains)), "poll_url": poll_url}
+    context = {"chains": list(reversed(fragments(heads))), "poll_url": poll_url}
     return render(request, "feed/feed.html#poll", context)
 
 
@@ -72,6 +76,8 @@ async def stream(request: HttpRequest) -> HttpResponse:
     after = parse_id(request.GET.get("after"))
     if request.GET.get("after") and after is None:
         return HttpResponseBadRequest("after must be an event id.")
+    if get_hub().is_full(visitor):
+        return HttpResponse(TOO_MANY_STREAMS, status=429, content_type="text/plain")
     # A browser sends back the id it was given: anything else is ignored, as if absent.
     resumed = parse_id(request.headers.get("Last-Event-ID"))
     given = [found for found in (after, resumed) if found is not None]

@@ -8,6 +8,7 @@ class PlaygroundConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from feed.signals import visitors_forgotten
         from playground import receivers
         from playground.models import SandboxNote
         from playground.signals import experiment
@@ -25,6 +26,8 @@ class PlaygroundConfig(AppConfig):
             sender=SandboxNote,
             dispatch_uid="playground.announce_on_commit",
         )
+        # Sandbox notes live as long as their visitor's feed: the feed's retention bounds both.
+        visitors_forgotten.connect(receivers.forget_notes, dispatch_uid="playground.forget_notes")
         post_delete.connect(
             receivers.log_deleted_note,
             sender=SandboxNote,

@@ -40,3 +40,8 @@ def log_deleted_note(sender: type[SandboxNote], instance: SandboxNote, **kwargs)
     Its being connected is what makes QuerySet.delete() collect rows and send signals per row.
     """
     logger.info("sandbox note %s (%r) deleted", instance.pk, instance.title)
+
+
+def forget_notes(sender: Any, visitors: list[str], **kwargs) -> None:
+    """A signal receiver which deletes the sandbox notes of visitors the feed has forgotten."""
+    SandboxNote.objects.filter(visitor__in=visitors).delete()

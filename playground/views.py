@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -8,6 +9,8 @@ from feed.http import HtmxHttpRequest
 from feed.queries import visitor_of
 from playground.models import SandboxNote
 from playground.operations import MAX_NOTES, OPERATIONS, SandboxFull
+
+TOO_MANY = "Too many operations in a short time: wait a minute, then try again."
 
 
 def _context(request: HtmxHttpRequest, **extra) -> dict[str, object]:
@@ -25,6 +28,10 @@ def run(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     operation = OPERATIONS.get(slug)
     if operation is None:
         raise Http404("No such playground operation.")
+    template = "playground/playground.html" + ("#result" if request.htmx else "")
+    # Anyone can repeat these, and each one writes rows: limited per visitor and per IP address.
+    if not ratelimit.consume(request, action="playground", key=visitor_of(request)):
+        return render(request, template, _context(request, refused=TOO_MANY), status=429)
     # connection_created belongs to the request, not to the operation: connect before capturing.
     connection.ensure_connection()
     with sends_during() as sent:
@@ -32,5 +39,4 @@ def run(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             outcome = operation.run(visitor_of(request))
         except SandboxFull as full:
             outcome = str(full)
-    template = "playground/playground.html" + ("#result" if request.htmx else "")
     return render(request, template, _context(request, ran=operation, outcome=outcome, sent=sent))

@@ -169,6 +169,11 @@ ACCOUNT_RATE_LIMITS = {
     for action in ("login", "login_failed", "signup")
     if os.environ.get(f"DJANGO_RATE_LIMIT_{action.upper()}")
 }
+# Our own views use allauth's limits too: per visitor (its feed cookie) and per IP address.
+# A workshop shares one address, so the IP limit is for a room, not for a person.
+ACCOUNT_RATE_LIMITS["playground"] = os.environ.get(
+    "DJANGO_RATE_LIMIT_PLAYGROUND", "20/m/key,600/m/ip"
+)
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -247,6 +252,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The live feed records every signal send in this process; other FEED_* defaults: feed/conf.py.
 FEED_ENABLED = env_bool("DJANGO_FEED_ENABLED", True)
+# A classroom's limits (README "Limits"): unset, feed/conf.py's defaults apply.
+for _limit in ("FEED_MAX_EVENTS", "FEED_VISITOR_EVENTS", "FEED_STREAMS_PER_VISITOR"):
+    if os.environ.get(f"DJANGO_{_limit}"):
+        globals()[_limit] = int(os.environ[f"DJANGO_{_limit}"])
 # The walkthrough's steps refresh on every new event: recording those refreshes would loop.
 FEED_QUIET_PATHS = ["/walkthrough/"]
 

@@ -17,13 +17,24 @@ document.body.addEventListener("htmx:beforeRequest", (event) => {
   document.getElementById("request-error").hidden = true;
 });
 
+// A refusal answered with a fragment (the playground's 429) explains itself: show it in place.
+document.body.addEventListener("htmx:beforeSwap", (event) => {
+  const xhr = event.detail.xhr;
+  if (xhr.status === 429 && !/<html/i.test(xhr.responseText)) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
 document.body.addEventListener("htmx:responseError", (event) => {
   const status = event.detail.xhr.status;
   showRequestError(
     event,
     status === 413
       ? "This file is too large to upload."
-      : `Something went wrong on the server (HTTP ${status}): please try again.`,
+      : status === 429
+        ? "Too many requests in a short time: wait a minute, then try again."
+        : `Something went wrong on the server (HTTP ${status}): please try again.`,
   );
 });
 

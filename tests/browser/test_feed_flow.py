@@ -81,3 +81,19 @@ def test_without_event_source_the_feed_polls(page: Page, screenshot):
     expect(page.locator("#feed-chains > li.chain")).to_have_count(2)
     screenshot("polling")
     actor.close()
+
+
+def test_a_tab_beyond_the_stream_limit_polls_and_the_others_stay_live(browser, live_url):
+    # Its own browser context: Chromium logs the refused stream (429) as a console error.
+    context = browser.new_context(base_url=live_url)
+    try:
+        tabs = [context.new_page() for _ in range(5)]  # The limit is 4 streams per visitor.
+        for tab in tabs:
+            tab.goto("/")
+            expect(tab.locator("[data-feed-status]")).not_to_have_text("connecting…")
+        statuses = [tab.locator("[data-feed-status]").text_content() for tab in tabs]
+        assert statuses == ["live"] * 4 + ["polling"]
+        tabs[0].goto("/playground/")  # Pages still load beside four open streams.
+        expect(tabs[0].locator("h1")).to_have_text("Signals playground")
+    finally:
+        context.close()

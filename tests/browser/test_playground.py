@@ -32,3 +32,22 @@ def test_a_failed_request_says_so(browser, live_url):
         )
     finally:
         context.close()
+
+
+def test_past_the_rate_limit_the_page_says_to_wait(browser, live_url):
+    # Its own tab: Chromium logs the 429 as a console error, as it should.
+    context = browser.new_context(base_url=live_url)
+    try:
+        page = context.new_page()
+        page.goto("/playground/")
+        custom = page.get_by_role("button", name="Send a custom signal")
+        for _ in range(20):  # The default limit: 20 a minute per visitor.
+            with page.expect_response("**/playground/custom/"):
+                custom.click()
+        custom.click()
+        expect(page.locator("#playground-result [role=alert]")).to_have_text(
+            "Too many operations in a short time: wait a minute, then try again."
+        )
+        page.screenshot(path="/tmp/classroom-rate-limited.png")
+    finally:
+        context.close()

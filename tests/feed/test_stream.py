@@ -1,16 +1,15 @@
 """The live stream: SSE under ASGI, resumable without loss or repeats, ending cleanly."""
 
 import asyncio
-import re
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.core.asgi import get_asgi_application
-from django.test import AsyncClient
 
 from feed import hub
+from feed.fragments import sse_message
 from feed.models import Event
-from feed.stream import sse_message
+from tests.feed.sse import chain_ids, read_until, stream_client
 from tests.helpers import FeedClient, feed_visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,27 +20,6 @@ def visitor_client() -> FeedClient:
     client = FeedClient()
     client.get("/accounts/login/")
     return client
-
-
-def stream_client(client: FeedClient) -> AsyncClient:
-    """An ASGI client holding the same browser's cookies."""
-    async_client = AsyncClient()
-    async_client.cookies = client.cookies
-    return async_client
-
-
-def chain_ids(text: str) -> list[int]:
-    return [int(found) for found in re.findall(r"^id: (\d+)$", text, re.MULTILINE)]
-
-
-async def read_until(content, done, timeout: float = 5.0) -> str:
-    """Read the stream until `done(text so far)`, failing after `timeout` seconds."""
-    text = ""
-    async with asyncio.timeout(timeout):
-        while not done(text):
-            chunk = await anext(content)
-            text += chunk.decode() if isinstance(chunk, bytes) else chunk
-    return text
 
 
 def last_ids(visitor: str) -> list[int]:

@@ -1,0 +1,48 @@
+"""A chain's HTML is drawn once, however many pages, polls and streams show it."""
+
+from collections import Counter
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from django.test import Client
+from django.test.signals import template_rendered
+
+from feed.models import Event
+from tests.feed.sse import read_until, stream_client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def drawn():
+    """How many times each chain's fragment was drawn, by chain id."""
+    counts: Counter[str] = Counter()
+
+    def count(sender, template, context, **kwargs):
+        if template.name == "chain":
+            counts[str(context["chain"].id)] += 1
+
+    template_rendered.connect(count, dispatch_uid="tests.drawn")
+    yield counts
+    template_rendered.disconnect(dispatch_uid="tests.drawn")
+
+
+def test_pages_polls_and_streams_share_one_drawing_of_each_chain(drawn):
+    browser = Client()
+    browser.get("/accounts/login/")
+
+    async def three_streams_see_a_new_chain():
+        streams = [await stream_client(browser).get("/feed/stream/") for _ in range(3)]
+        for stream in streams:
+            await read_until(stream.streaming_content, lambda text: "retry:" in text)
+        await sync_to_async(browser.get, thread_sensitive=False)("/accounts/signup/")
+        for stream in streams:
+            await read_until(stream.streaming_content, lambda text: "event: chain" in text)
+
+    async_to_sync(three_streams_see_a_new_chain)()
+    for _ in range(2):
+        browser.get("/playground/")
+    browser.get("/feed/poll/?after=0")
+    chains = set(Event.objects.values_list("chain", flat=True))
+    assert drawn and set(drawn) <= {str(chain) for chain in chains}
+    assert set(drawn.values()) == {1}
