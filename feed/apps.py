@@ -7,7 +7,7 @@ class FeedConfig(AppConfig):
     verbose_name = "Live signal feed"
 
     def ready(self) -> None:
-        from feed import recorder
+        from feed import recorder, skips
         from feed.checks import check_middleware
         from feed.conf import feed_setting
 
@@ -15,3 +15,5 @@ class FeedConfig(AppConfig):
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
         if feed_setting("FEED_ENABLED"):
             recorder.install()
+            if feed_setting("FEED_WATCH_BULK"):
+                skips.install()

@@ -1,0 +1,124 @@
+"""What the records learn beyond timing: queries, transactions, on_commit callbacks and spans.
+
+The records module calls these hooks as sends and receivers begin and finish; each hook catches
+its own failures, so a probe can never break a send or a receiver.
+"""
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from feed import sql, tracing, transactions
+from feed.conf import feed_setting
+
+if TYPE_CHECKING:
+    from feed.chains import Call, Send
+
+logger = logging.getLogger(__name__)
+
+
+class SendProbe:
+    """The transaction a send ran in, whether it was a raw (fixture) save, and its span."""
+
+    __slots__ = ("atomic", "raw", "span")
+
+    def __init__(self, atomic: list[str], raw: bool, span: Any) -> None:
+        self.atomic, self.raw, self.span = atomic, raw, span
+
+
+class CallProbe:
+    __slots__ = ("commits", "counter", "span")
+
+    def __init__(self, counter: Any, commits: Any, span: Any) -> None:
+        self.counter, self.commits, self.span = counter, commits, span
+
+
+def _is_send(method: str) -> bool:
+    # Skipped-receiver records reuse Send for the QuerySet method that sent nothing.
+    return method.startswith(("send", "asend"))
+
+
+def begin_send(send: "Send", named: dict[str, Any]) -> SendProbe | None:
+    try:
+        parent = send.parent.probe if send.parent is not None else None
+        span = None
+        if _is_send(send.method):
+            span = tracing.start_send(send, parent.span if parent is not None else None)
+        return SendProbe(transactions.atomic_databases(), named.get("raw") is True, span)
+    except Exception:
+        logger.exception("feed: could not probe a send")
+        return None
+
+
+def finish_send(send: "Send") -> None:
+    try:
+        if send.probe is not None:
+            outcome = "raised" if send.error else "returned"
+            receivers = len(send.calls)
+            tracing.end(send.probe.span, outcome, send.error, **{"django.signal.receivers": receivers})
+    except Exception:
+        logger.exception("feed: could not finish probing a send")
+
+
+def send_facts(send: "Send") -> dict[str, Any]:
+    """The send's stored context: the databases whose atomic() it ran in, or that it is the
+    record of receivers a QuerySet method skipped."""
+    probe = send.probe
+    facts: dict[str, Any] = {"atomic": probe.atomic} if probe is not None and probe.atomic else {}
+    if not _is_send(send.method):
+        facts["skipped"] = len(send.calls)
+    return facts
+
+
+def begin_call(call: "Call") -> CallProbe | None:
+    try:
+        send_probe = call.send.probe
+        span = tracing.start_call(call, send_probe.span if send_probe is not None else None)
+        if call.is_async:
+            # Async receivers interleave on one thread and query from others: spans only.
+            return CallProbe(None, None, span)
+        counter = sql.QueryCounter(feed_setting("FEED_SQL_STATEMENTS"))
+        commits = transactions.CommitWatch() if transactions.watching() else None
+        counter.start()
+        if commits is not None:
+            commits.start()
+        return CallProbe(counter, commits, span)
+    except Exception:
+        logger.exception("feed: could not probe a receiver")
+        return None
+
+
+def finish_call(call: "Call") -> None:
+    probe = call.probe
+    if probe is None:
+        return
+    try:
+        if probe.counter is not None:
+            probe.counter.stop()
+        if probe.commits is not None:
+            probe.commits.stop()
+        queries = probe.counter.count if probe.counter is not None else 0
+        tracing.end(probe.span, call.outcome, call.error, **{"django.signal.queries": queries})
+    except Exception:
+        logger.exception("feed: could not finish probing a receiver")
+
+
+def call_facts(call: "Call") -> dict[str, Any]:
+    """The receiver's stored extras: its queries and the on_commit callbacks it queued."""
+    probe = call.probe
+    if probe is None or probe.counter is None:
+        return {}
+    send_probe = call.send.probe
+    facts = probe.counter.facts(raw=send_probe is not None and send_probe.raw)
+    if probe.commits is not None and probe.commits.watched:
+        facts["on_commit"] = [watched.as_dict() for watched in probe.commits.watched]
+    return facts
+
+
+def mark_repeats(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flag, in a chain's records, the receivers that repeated a query (N+1 through signals)."""
+    calls = [call for record in records for call in record["receivers"]]
+    repeated = sql.repeated(calls)
+    for call in calls:
+        if call["name"] in repeated:
+            call["repeated_queries"] = True
+    return records

@@ -1,0 +1,93 @@
+"""Each receiver's queries: counted, stored without their values, and flagged when repeated."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.dispatch import Signal
+
+from feed.models import Event
+from feed.muting import muted
+
+pytestmark = pytest.mark.django_db
+
+queried = Signal()
+User = get_user_model()
+
+
+def counts_users(sender, **kwargs):
+    """A receiver which runs two different queries."""
+    User.objects.count()
+    User.objects.filter(is_staff=True).exists()
+
+
+def checks_staff_thrice(sender, **kwargs):
+    """A receiver which runs one query three times, as a loop over rows would."""
+    for _ in range(3):
+        User.objects.filter(is_staff=True).exists()
+
+
+def looks_up_a_name(sender, **kwargs):
+    """A receiver whose query carries a value that must never be stored."""
+    User.objects.filter(username="hunter2-secret").exists()
+
+
+def counts_quietly(sender, **kwargs):
+    """A receiver whose query is the feed's own kind of work, muted."""
+    with muted():
+        User.objects.count()
+
+
+def recorded(**named) -> dict:
+    """Send `queried` and return the stored record of its one receiver."""
+    queried.send(sender="test", **named)
+    return Event.objects.filter(signal="queried").latest("id").receivers[0]
+
+
+def test_a_receivers_queries_are_counted(attach):
+    attach(queried, counts_users)
+    assert recorded()["queries"] == 2
+
+
+def test_a_receivers_statements_are_stored_with_placeholders(attach):
+    attach(queried, looks_up_a_name)
+    (statement,) = recorded()["sql"]
+    assert "%s" in statement[0] and "hunter2-secret" not in str(statement)
+
+
+def test_a_receiver_running_one_query_three_times_is_flagged(attach):
+    attach(queried, checks_staff_thrice)
+    assert recorded().get("repeated_queries") is True
+
+
+def test_a_receiver_running_different_queries_is_not_flagged(attach):
+    attach(queried, counts_users)
+    assert "repeated_queries" not in recorded()
+
+
+def test_queries_during_a_raw_save_are_flagged(attach):
+    attach(queried, counts_users)
+    assert recorded(raw=True)["raw_queries"] == 2
+
+
+def test_queries_outside_raw_saves_are_not(attach):
+    attach(queried, counts_users)
+    assert recorded(raw=False)["raw_queries"] == 0
+
+
+def test_muted_queries_are_not_counted(attach):
+    attach(queried, counts_quietly)
+    assert recorded()["queries"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_inside_atomic_records_its_database(attach):
+    with transaction.atomic():
+        queried.send(sender="test")
+    assert Event.objects.get(signal="queried").context["atomic"] == ["default"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_outside_atomic_records_none(attach):
+    connection.ensure_connection()  # So the chain is written here, not in the writer's thread.
+    queried.send(sender="test")
+    assert "atomic" not in Event.objects.get(signal="queried").context
