@@ -10,7 +10,6 @@ from typing import Any
 from django.dispatch import Signal
 
 from feed import probes
-from feed.context import current_call
 from feed.labels import error_text
 from feed.models import Origin
 from feed.naming import name_of, sender_label
@@ -33,14 +32,16 @@ class Chain:
         self.wall = datetime.now(UTC)
         self._seq = itertools.count()
 
-    def add(self, signal: Signal, sender: Any, named: dict[str, Any], method: str) -> "Send":
-        send = Send(self, next(self._seq), signal, sender, named, method, current_call.get())
+    def add(
+        self, signal: Signal, sender: Any, named: dict[str, Any], method: str, parent: "Call | None"
+    ) -> "Send":
+        """Record a send; `parent` is the receiver whose work made it (None at the top)."""
+        send = Send(self, next(self._seq), signal, sender, named, method, parent)
         self.sends.append(send)
         return send
 
-    def fold_instance(self) -> None:
+    def fold_instance(self, call: "Call | None") -> None:
         """Count a pre_init/post_init send on the send whose receiver runs, else on the first."""
-        call = current_call.get()
         target = call.send if call is not None else (self.sends[0] if self.sends else None)
         if target is not None:
             target.instances += 1

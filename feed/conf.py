@@ -23,9 +23,6 @@ DEFAULTS: dict[str, Any] = {
     # Path prefixes of other apps' pages that only read the feed: recording their requests would
     # make new events, which refresh them, which would make new events, forever.
     "FEED_QUIET_PATHS": (),
-    # Stored lengths: a request's path and an error's text are cut to these.
-    "FEED_PATH_LENGTH": 150,
-    "FEED_ERROR_LENGTH": 300,
     # Per receiver: distinct SQL statements kept (all are counted), each cut to this length, and
     # how often one receiver may run one statement in a chain before it is flagged (N+1).
     "FEED_SQL_STATEMENTS": 20,
@@ -39,6 +36,18 @@ DEFAULTS: dict[str, Any] = {
     # How many recent requests the sidebar shows.
     "FEED_PANEL_CHAINS": 12,
 }
+
+# Fixed by the schema or the protocol, not tunable: what the recorder cuts stored texts to
+# (feed.models.Event's columns use the same constants), and how the stream pages and retries.
+ERROR_LENGTH = 300
+SUMMARY_LENGTH = 200
+SENDER_LENGTH = 100
+PATH_LENGTH = 150
+ARGUMENT_LENGTH = 60
+NAME_LENGTH = 40  # An email's local part or a login name in a summary.
+MAX_PKS = 20  # Primary keys kept per m2m_changed send.
+STREAM_BATCH = 20  # Chains per read of the live stream (and of a poll).
+STREAM_RETRY_MS = 2000  # SSE `retry:` after a dropped connection.
 
 
 def feed_setting(name: str) -> Any:

@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from feed.conf import feed_setting
+from feed.conf import ERROR_LENGTH
 from feed.summaries import mask_emails
 
 
@@ -24,4 +24,4 @@ def error_text(error: BaseException) -> str:
     except Exception:
         message = ""
     text = f"{type(error).__name__}: {message}" if message else type(error).__name__
-    return mask_emails(text)[: feed_setting("FEED_ERROR_LENGTH")]
+    return mask_emails(text)[:ERROR_LENGTH]

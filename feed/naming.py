@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.dispatch import Signal
 
+from feed.conf import SENDER_LENGTH
 from feed.models import Family
 
 
@@ -116,5 +117,5 @@ def sender_label(sender: Any) -> str:
     if isinstance(sender, type):
         return sender.__qualname__
     if isinstance(sender, str):
-        return sender[:100]
+        return sender[:SENDER_LENGTH]
     return type(sender).__qualname__

@@ -6,7 +6,7 @@ from contextlib import suppress
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from feed.conf import feed_setting
+from feed.conf import PATH_LENGTH, feed_setting
 
 
 @functools.cache
@@ -28,11 +28,10 @@ def is_ignored_path(path: str) -> bool:
 
 def redact_path(path: str) -> str:
     """The path with URL arguments replaced by their names, so reset keys and tokens never show."""
-    limit = feed_setting("FEED_PATH_LENGTH")
     try:
         match = resolve(path)
     except Resolver404:
-        return path[:limit]
+        return path[:PATH_LENGTH]
     named = [(f"<{key}>", str(value)) for key, value in match.kwargs.items()]
     arguments = [*named, *(("<arg>", str(value)) for value in match.args)]
     # Longest first, so a short value inside a longer one cannot split it; from the right,
@@ -40,4 +39,4 @@ def redact_path(path: str) -> str:
     for name, value in sorted(arguments, key=lambda pair: -len(pair[1])):
         head, found, tail = path.rpartition(value)
         path = f"{head}{name}{tail}" if found and value else path
-    return path[:limit]
+    return path[:PATH_LENGTH]

@@ -13,9 +13,9 @@ from uuid import UUID
 from django.db.models import Max
 from django.http import HttpRequest
 
+from feed.conf import STREAM_BATCH
 from feed.models import Event, EventQuerySet
 from feed.muting import muted
-from feed.tree import ChainView, build_chain, group_chains
 
 EVERYONE = None  # Pass as the visitor to read every event (staff only).
 
@@ -80,31 +80,30 @@ def _sent_inside(event: Event, receiver: str) -> bool:
     return receiver in (answered["name"], answered["short"])
 
 
-def _chains(events: EventQuerySet, heads: list[dict[str, Any]]) -> list[ChainView]:
+def _events_of(events: EventQuerySet, heads: list[dict[str, Any]]) -> list[Event]:
     ids = [head["chain"] for head in heads]
     with muted():
-        return group_chains(list(events.filter(chain__in=ids)))
+        return list(events.filter(chain__in=ids))
 
 
-def recent_chains(visitor: str | None, limit: int) -> list[ChainView]:
-    """The newest `limit` chains a visitor may see, newest first."""
+def recent_chain_events(visitor: str | None, limit: int) -> list[Event]:
+    """The events of the newest `limit` chains a visitor may see."""
     events = events_for(visitor)
     with muted():
         heads = list(events.values("chain").annotate(last=Max("id")).order_by("-last")[:limit])
-    return list(reversed(_chains(events, heads)))
+    return _events_of(events, heads)
 
 
-def chains_after(visitor: str | None, after: int, limit: int = 20) -> list[ChainView]:
-    """Chains written after event id `after`, oldest first: what a resumed stream sends next."""
+def chain_events_after(visitor: str | None, after: int, limit: int = STREAM_BATCH) -> list[Event]:
+    """The events of the oldest `limit` chains written after event id `after`."""
     events = events_for(visitor)
     with muted():
         newer = events.filter(id__gt=after).values("chain").annotate(last=Max("id"))
         heads = list(newer.order_by("last")[:limit])
-    return _chains(events, heads)
+    return _events_of(events, heads)
 
 
-def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
-    """One chain, if this visitor may see it."""
+def chain_events(visitor: str | None, chain: UUID) -> list[Event]:
+    """One chain's events, if this visitor may see it (else none)."""
     with muted():
-        events = list(events_for(visitor).filter(chain=chain))
-    return build_chain(events) if events else None
+        return list(events_for(visitor).filter(chain=chain))

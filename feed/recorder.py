@@ -142,14 +142,14 @@ def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Se
             call = current_call.get()
             chain = call.send.chain if call is not None else current_chain.get()
             if chain is not None:
-                chain.fold_instance()
+                chain.fold_instance(call)
             return None
         chain = _chain_for(signal, named)
         if chain.ignored:
             if signal is request_finished:
                 current_chain.set(None)
             return None
-        send = chain.add(signal, sender, named, method)
+        send = chain.add(signal, sender, named, method, current_call.get())
         _opening.set(send)
         return send
     except Exception:

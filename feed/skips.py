@@ -59,7 +59,7 @@ def _open(model: type[Model], method: str) -> Send | None:
     receivers = skipped_receivers(model)
     if not receivers:
         return None
-    send = chain.add(post_save, model, {}, method)
+    send = chain.add(post_save, model, {}, method, call)
     name = f"{method}()"
     send.name = SignalName(name, "django.db.models.query", Family.MODEL)
     count = len(receivers)

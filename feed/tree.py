@@ -6,6 +6,8 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
+from feed import queries
+from feed.conf import STREAM_BATCH
 from feed.models import Event, Origin
 
 
@@ -98,3 +100,19 @@ def group_chains(events: list[Event]) -> list[ChainView]:
     ordered = sorted(events, key=lambda event: (event.chain, event.seq))
     chains = [build_chain(list(group)) for _, group in groupby(ordered, key=lambda e: e.chain)]
     return sorted(chains, key=lambda chain: chain.last_id)
+
+
+def recent_chains(visitor: str | None, limit: int) -> list[ChainView]:
+    """The newest `limit` chains a visitor may see, newest first."""
+    return list(reversed(group_chains(queries.recent_chain_events(visitor, limit))))
+
+
+def chains_after(visitor: str | None, after: int, limit: int = STREAM_BATCH) -> list[ChainView]:
+    """Chains written after event id `after`, oldest first: what a resumed stream sends next."""
+    return group_chains(queries.chain_events_after(visitor, after, limit))
+
+
+def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
+    """One chain, if this visitor may see it."""
+    events = queries.chain_events(visitor, chain)
+    return build_chain(events) if events else None

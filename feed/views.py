@@ -1,6 +1,5 @@
 """The feed's pages and fragments. None of their requests is recorded (feed/writer.py)."""
 
-from typing import Any
 from uuid import UUID
 
 from django.core.handlers.asgi import ASGIRequest
@@ -15,47 +14,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from feed import queries, receivers_map, waterfall
-from feed.conf import feed_setting
+from feed import queries, receivers_map, tree, waterfall
+from feed.http import HtmxHttpRequest
 from feed.hub import read
-from feed.models import Family
+from feed.panel import EVERYONE_KEY, panel_context, viewer
 from feed.receiver_info import describe
 from feed.sources import live_receiver, source_lines
 from feed.stream import event_stream
-
-EVERYONE_KEY = "feed_everyone"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def sees_everyone(request: HttpRequest) -> bool:
-    """Whether this request reads every visitor's events: staff who switched to all events."""
-    return bool(request.user.is_staff and request.session.get(EVERYONE_KEY))
-
-
-def _viewer(request: HttpRequest) -> str | None:
-    return queries.EVERYONE if sees_everyone(request) else queries.visitor_of(request)
-
-
-def panel_context(request: HttpRequest) -> dict[str, Any]:
-    """What the feed panel beside every page needs; its reads are never recorded."""
-    everyone = sees_everyone(request)
-    chains = queries.recent_chains(_viewer(request), feed_setting("FEED_PANEL_CHAINS"))
-    after = max((chain.last_id for chain in chains), default=0)
-    scope = {"scope": "all"} if everyone else {}
-    return {
-        "feed_enabled": feed_setting("FEED_ENABLED"),
-        "families": Family.values,
-        "chains": chains,
-        "everyone": everyone,
-        "can_see_everyone": request.user.is_staff,
-        "stream_url": f"{reverse('feed:stream')}?{urlencode({'after': after, **scope})}",
-        "poll_url": f"{reverse('feed:poll')}?{urlencode({'after': after})}",
-    }
 
 
 @require_GET
@@ -78,7 +44,7 @@ def choose_scope(request: HtmxHttpRequest) -> HttpResponse:
 def poll(request: HttpRequest) -> HttpResponse:
     """Chains after `after`, newest first: the fallback where SSE is unavailable."""
     after = _int(request.GET.get("after"))
-    chains = queries.chains_after(_viewer(request), after)
+    chains = tree.chains_after(viewer(request), after)
     after = max([after, *(chain.last_id for chain in chains)])
     poll_url = f"{reverse('feed:poll')}?{urlencode({'after': after})}"
     context = {"chains": list(reversed(chains)), "poll_url": poll_url}
@@ -116,7 +82,7 @@ async def stream(request: HttpRequest) -> HttpResponse:
 @require_GET
 def chain(request: HttpRequest, chain_id: UUID) -> HttpResponse:
     """One request's signals as a waterfall: receivers' durations drawn to scale."""
-    found = queries.chain_for(_viewer(request), chain_id)
+    found = tree.chain_for(viewer(request), chain_id)
     if found is None:
         raise Http404("No such request in your feed.")
     return render(request, "feed/chain.html", {"chain": found, "rows": waterfall.rows(found)})

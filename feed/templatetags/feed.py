@@ -5,7 +5,7 @@ from django.template.context import RequestContext
 from django.template.loader import render_to_string
 
 from feed.muting import muted
-from feed.views import panel_context
+from feed.panel import panel_context
 
 register = template.Library()
 
