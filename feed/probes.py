@@ -53,8 +53,8 @@ def finish_send(send: "Send") -> None:
     try:
         if send.probe is not None:
             outcome = "raised" if send.error else "returned"
-            receivers = len(send.calls)
-            tracing.end(send.probe.span, outcome, send.error, **{"django.signal.receivers": receivers})
+            counts = {"django.signal.receivers": len(send.calls)}
+            tracing.end(send.probe.span, outcome, send.error, **counts)
     except Exception:
         logger.exception("feed: could not finish probing a send")
 

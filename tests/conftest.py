@@ -1,3 +1,4 @@
+import uuid
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,46 @@ def sign_up(password):
         return client.post("/accounts/signup/", data)
 
     return post
+
+
+@pytest.fixture
+def attach():
+    """Connect receivers to any signal for one test, disconnecting each afterwards."""
+    attached = []
+
+    def connect(signal, receiver, **kwargs):
+        signal.connect(receiver, weak=False, **kwargs)
+        attached.append((signal, receiver, kwargs))
+
+    yield connect
+    for signal, receiver, kwargs in attached:
+        signal.disconnect(receiver, **kwargs)
+
+
+@pytest.fixture
+def stored_receivers(db):
+    """Store one event whose receivers are given as (name, outcome, ms, queries) tuples.
+
+    A dotted name is a receiver's qualified name; a plain one is put in the `tests` module.
+    """
+
+    def store(method: str, *receivers: tuple[str, str, float, int | None], **context):
+        from django.utils import timezone
+
+        from feed.models import Event
+
+        return Event.objects.create(
+            chain=uuid.uuid4(), seq=0, origin_kind="command", origin="pytest", signal="stored",
+            signal_module="tests", family="custom", method=method, sender="test",
+            summary="", started_at=timezone.now(), offset_ms=0.0, duration_ms=0.0,
+            context=context,
+            receivers=[
+                {"name": name if "." in name else f"tests.{name}", "short": name.rpartition(".")[2],
+                 "location": "", "async": False,
+                 "offset_ms": 0.0, "duration_ms": ms, "outcome": outcome, "error": "",
+                 "queries": queries}
+                for name, outcome, ms, queries in receivers
+            ],
+        )  # fmt: skip
+
+    return store

@@ -1,4 +1,3 @@
-import pytest
 from django.test import Client, RequestFactory
 
 from feed.conf import feed_setting
@@ -15,17 +14,3 @@ def feed_visitor(client: Client) -> str:
     request = RequestFactory().get("/")
     request.COOKIES[name] = client.cookies[name].value
     return visitor_from_cookie(request)
-
-
-@pytest.fixture
-def attach():
-    """Connect receivers to any signal for one test, disconnecting each afterwards."""
-    attached = []
-
-    def connect(signal, receiver, **kwargs):
-        signal.connect(receiver, weak=False, **kwargs)
-        attached.append((signal, receiver, kwargs))
-
-    yield connect
-    for signal, receiver, kwargs in attached:
-        signal.disconnect(receiver, **kwargs)
