@@ -4,6 +4,10 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -85,3 +89,17 @@ def stored_receivers(db):
         )  # fmt: skip
 
     return store
+
+
+@pytest.fixture
+def spans(monkeypatch) -> InMemorySpanExporter:
+    """Spans the feed makes while a tracer provider is configured: the SDK's, kept in memory.
+
+    The provider stands in for the process-wide one only during the test (OpenTelemetry lets a
+    process set its own once), so other tests run without tracing, as most hosts do.
+    """
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    return exporter
