@@ -32,16 +32,16 @@ class CallProbe:
         self.counter, self.commits, self.span = counter, commits, span
 
 
-def _is_send(method: str) -> bool:
-    # Skipped-receiver records reuse Send for the QuerySet method that sent nothing.
-    return method.startswith(("send", "asend"))
+def is_skip(send: "Send") -> bool:
+    """Whether a record is of receivers a QuerySet method skipped (feed/skips.py), not a send."""
+    return not send.method.startswith(("send", "asend"))
 
 
 def begin_send(send: "Send", named: dict[str, Any]) -> SendProbe | None:
     try:
         parent = send.parent.probe if send.parent is not None else None
         span = None
-        if _is_send(send.method):
+        if not is_skip(send):
             span = tracing.start_send(send, parent.span if parent is not None else None)
         return SendProbe(transactions.atomic_databases(), named.get("raw") is True, span)
     except Exception:
@@ -64,7 +64,7 @@ def send_facts(send: "Send") -> dict[str, Any]:
     record of receivers a QuerySet method skipped."""
     probe = send.probe
     facts: dict[str, Any] = {"atomic": probe.atomic} if probe is not None and probe.atomic else {}
-    if not _is_send(send.method):
+    if is_skip(send):
         facts["skipped"] = len(send.calls)
     return facts
 
