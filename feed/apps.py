@@ -7,14 +7,18 @@ class FeedConfig(AppConfig):
     verbose_name = "Live signal feed"
 
     def ready(self) -> None:
-        from feed import hub, notify, recorder, skips
+        from django.core.signals import setting_changed
+
+        from feed import hub, notify, probes, recorder, skips
         from feed.checks import check_middleware
         from feed.conf import feed_setting
 
         checks.register(check_middleware)
         notify.on_written(hub.wake_local)
+        setting_changed.connect(probes.forget_settings, dispatch_uid="feed.forget_settings")
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
         if feed_setting("FEED_ENABLED"):
             recorder.install()
+            # Read at start-up only: the wrapper is in QuerySet or it is not.
             if feed_setting("FEED_WATCH_BULK"):
                 skips.install()

@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "FEED_SQL_STATEMENTS": 20,
     "FEED_SQL_LENGTH": 500,
     "FEED_REPEATED_QUERIES": 3,
+    # Count each receiver's queries (feed/sql.py); False leaves connections' execute wrappers be.
+    "FEED_COUNT_QUERIES": True,
     # Off switches for the two stand-ins the feed puts in Django's way to see what it hides:
     # on_commit callbacks queued by receivers (their fate) and QuerySet.update()/bulk_create()/
     # bulk_update() on models with save receivers (the receivers they skip).

@@ -4,8 +4,12 @@ The records module calls these hooks as sends and receivers begin and finish; ea
 its own failures, so a probe can never break a send or a receiver.
 """
 
+import functools
 import logging
+from threading import get_ident
 from typing import TYPE_CHECKING, Any
+
+from django.db import connections
 
 from feed import sql, tracing, transactions
 from feed.conf import feed_setting
@@ -16,13 +20,40 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+@functools.cache
+def _switches() -> tuple[bool, bool, int]:
+    # Read once: a receiver call must not pay three settings lookups.
+    return (
+        feed_setting("FEED_COUNT_QUERIES"),
+        feed_setting("FEED_WATCH_ON_COMMIT"),
+        feed_setting("FEED_SQL_STATEMENTS"),
+    )
+
+
+def forget_settings(setting: str, **kwargs: Any) -> None:
+    """A signal receiver which drops the switches read above when a FEED_ setting changes."""
+    if setting.startswith("FEED_"):
+        _switches.cache_clear()
+
+
 class SendProbe:
-    """The transaction a send ran in, whether it was a raw (fixture) save, and its span."""
+    """The transaction a send ran in, whether it was a raw (fixture) save, and its span.
 
-    __slots__ = ("atomic", "raw", "span")
+    It keeps the sending thread's connections for its receivers: those that run in the same thread
+    (all under send(), the sync ones of asend() may not) need not look them up again.
+    """
 
-    def __init__(self, atomic: list[str], raw: bool, span: Any) -> None:
-        self.atomic, self.raw, self.span = atomic, raw, span
+    __slots__ = ("atomic", "databases", "raw", "span", "thread")
+
+    def __init__(self, databases: list[Any], raw: bool, span: Any) -> None:
+        self.databases, self.raw, self.span = databases, raw, span
+        self.atomic = [database.alias for database in databases if database.in_atomic_block]
+        self.thread = get_ident()
+
+    def databases_here(self) -> list[Any]:
+        if get_ident() == self.thread:
+            return self.databases
+        return connections.all(initialized_only=True)
 
 
 class CallProbe:
@@ -43,7 +74,8 @@ def begin_send(send: "Send", named: dict[str, Any]) -> SendProbe | None:
         span = None
         if not is_skip(send):
             span = tracing.start_send(send, parent.span if parent is not None else None)
-        return SendProbe(transactions.atomic_databases(), named.get("raw") is True, span)
+        databases = connections.all(initialized_only=True)
+        return SendProbe(databases, named.get("raw") is True, span)
     except Exception:
         logger.exception("feed: could not probe a send")
         return None
@@ -76,11 +108,17 @@ def begin_call(call: "Call") -> CallProbe | None:
         if call.is_async:
             # Async receivers interleave on one thread and query from others: spans only.
             return CallProbe(None, None, span)
-        counter = sql.QueryCounter(feed_setting("FEED_SQL_STATEMENTS"))
-        commits = transactions.CommitWatch() if transactions.watching() else None
-        counter.start()
+        counting, watching, statements = _switches()
+        counter = sql.QueryCounter(statements) if counting else None
+        commits = transactions.CommitWatch() if watching else None
+        if send_probe is not None:
+            databases = send_probe.databases_here()
+        else:
+            databases = connections.all(initialized_only=True)
+        if counter is not None:
+            counter.start(databases)
         if commits is not None:
-            commits.start()
+            commits.start(databases)
         return CallProbe(counter, commits, span)
     except Exception:
         logger.exception("feed: could not probe a receiver")
@@ -105,10 +143,12 @@ def finish_call(call: "Call") -> None:
 def call_facts(call: "Call") -> dict[str, Any]:
     """The receiver's stored extras: its queries and the on_commit callbacks it queued."""
     probe = call.probe
-    if probe is None or probe.counter is None:
+    if probe is None:
         return {}
-    send_probe = call.send.probe
-    facts = probe.counter.facts(raw=send_probe is not None and send_probe.raw)
+    facts: dict[str, Any] = {}
+    if probe.counter is not None:
+        send_probe = call.send.probe
+        facts = probe.counter.facts(raw=send_probe is not None and send_probe.raw)
     if probe.commits is not None and probe.commits.watched:
         facts["on_commit"] = [watched.as_dict() for watched in probe.commits.watched]
     return facts

@@ -3,13 +3,12 @@ public `connection.execute_wrapper()` (no cursor is patched).
 
 Statements are kept as Django sends them to the driver, placeholders and all: parameters may hold
 password hashes or session keys, so they are never read. The feed's own queries (muted) and those
-of async receivers, which run in other threads, are not counted.
+of async receivers, which run in other threads, are not counted; nor are those on a database this
+thread had not touched before the receiver began.
 """
 
 from time import perf_counter
 from typing import Any
-
-from django.db import connections
 
 from feed.conf import feed_setting
 from feed.muting import is_muted
@@ -44,9 +43,9 @@ class QueryCounter:
             elif len(self.statements) < self.limit:
                 self.statements[sql] = [1, elapsed]
 
-    def start(self) -> None:
-        """Watch every database connection of this thread until stop()."""
-        for connection in connections.all():
+    def start(self, databases: list[Any]) -> None:
+        """Watch these database connections (this thread's) until stop()."""
+        for connection in databases:
             wrapper = connection.execute_wrapper(self)
             wrapper.__enter__()
             self.entered.append(wrapper)

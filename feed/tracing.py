@@ -5,6 +5,7 @@ Active only when opentelemetry-api is installed and the process has a tracer pro
 Spans are parented explicitly and never made current, so the host's tracing context is untouched.
 """
 
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 try:
@@ -16,15 +17,24 @@ if TYPE_CHECKING:
     from feed.chains import Call, Send
 
 INSTRUMENTATION = "signal_lab.feed"
+RECHECK_SECONDS = 1.0
 _cached: tuple[Any, Any] = (None, None)  # (provider, its tracer)
+# Asking OpenTelemetry for its provider costs microseconds (it reads the environment): while none
+# is configured, ask again at most once a second, or at once if the lookup itself is replaced.
+_unconfigured: tuple[Any, float] = (None, -RECHECK_SECONDS)
 
 
 def _tracer() -> Any:
-    global _cached
+    global _cached, _unconfigured
     if trace is None:
+        return None
+    lookup, checked = _unconfigured
+    now = monotonic()
+    if lookup is trace.get_tracer_provider and now - checked < RECHECK_SECONDS:
         return None
     provider = trace.get_tracer_provider()
     if isinstance(provider, trace.ProxyTracerProvider | trace.NoOpTracerProvider):
+        _unconfigured = (trace.get_tracer_provider, now)
         return None
     if _cached[0] is not provider:
         _cached = (provider, provider.get_tracer(INSTRUMENTATION))

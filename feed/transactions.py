@@ -9,22 +9,10 @@ way the recorder times receivers; FEED_WATCH_ON_COMMIT = False leaves the queue 
 import logging
 from typing import Any
 
-from django.db import connections
-
-from feed.conf import feed_setting
 from feed.labels import error_text
 from feed.receiver_info import describe
 
 logger = logging.getLogger(__name__)
-
-
-def atomic_databases() -> list[str]:
-    """The databases of this thread whose connection is inside atomic() right now."""
-    return [
-        connection.alias
-        for connection in connections.all(initialized_only=True)
-        if connection.in_atomic_block
-    ]
 
 
 class Watched:
@@ -81,8 +69,8 @@ class CommitWatch:
         self.marks: list[tuple[Any, list[Any], int]] = []
         self.watched: list[Watched] = []
 
-    def start(self) -> None:
-        for connection in connections.all(initialized_only=True):
+    def start(self, databases: list[Any]) -> None:
+        for connection in databases:
             if connection.in_atomic_block:
                 queue = connection.run_on_commit
                 self.marks.append((connection, queue, len(queue)))
@@ -98,7 +86,3 @@ class CommitWatch:
                 queue[index] = (savepoints, watched, robust)
                 self.watched.append(watched)
         self.marks.clear()
-
-
-def watching() -> bool:
-    return feed_setting("FEED_WATCH_ON_COMMIT")

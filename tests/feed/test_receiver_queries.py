@@ -91,3 +91,9 @@ def test_a_send_outside_atomic_records_none(attach):
     connection.ensure_connection()  # So the chain is written here, not in the writer's thread.
     queried.send(sender="test")
     assert "atomic" not in Event.objects.get(signal="queried").context
+
+
+def test_switched_off_queries_are_not_counted(attach, settings):
+    settings.FEED_COUNT_QUERIES = False
+    attach(queried, counts_users)
+    assert "queries" not in recorded()
