@@ -1,21 +1,19 @@
 """What the records learn beyond timing: queries, transactions, on_commit callbacks and spans.
 
 The records module calls these hooks as sends and receivers begin and finish; each hook catches
-its own failures, so a probe can never break a send or a receiver.
+its own failures, so a probe can never break a send or a receiver. The `send` and `call` they take
+are feed.chains' Send and Call, typed Any here because chains imports this module.
 """
 
 import functools
 import logging
 from threading import get_ident
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connections
 
 from feed import sql, tracing, transactions
 from feed.conf import feed_setting
-
-if TYPE_CHECKING:
-    from feed.chains import Call, Send
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +61,12 @@ class CallProbe:
         self.counter, self.commits, self.span = counter, commits, span
 
 
-def is_skip(send: "Send") -> bool:
+def is_skip(send: Any) -> bool:
     """Whether a record is of receivers a QuerySet method skipped (feed/skips.py), not a send."""
     return not send.method.startswith(("send", "asend"))
 
 
-def begin_send(send: "Send", named: dict[str, Any]) -> SendProbe | None:
+def begin_send(send: Any, named: dict[str, Any]) -> SendProbe | None:
     try:
         parent = send.parent.probe if send.parent is not None else None
         span = None
@@ -81,7 +79,7 @@ def begin_send(send: "Send", named: dict[str, Any]) -> SendProbe | None:
         return None
 
 
-def finish_send(send: "Send") -> None:
+def finish_send(send: Any) -> None:
     try:
         if send.probe is not None:
             outcome = "raised" if send.error else "returned"
@@ -91,7 +89,7 @@ def finish_send(send: "Send") -> None:
         logger.exception("feed: could not finish probing a send")
 
 
-def send_facts(send: "Send") -> dict[str, Any]:
+def send_facts(send: Any) -> dict[str, Any]:
     """The send's stored context: the databases whose atomic() it ran in, or that it is the
     record of receivers a QuerySet method skipped."""
     probe = send.probe
@@ -101,7 +99,7 @@ def send_facts(send: "Send") -> dict[str, Any]:
     return facts
 
 
-def begin_call(call: "Call") -> CallProbe | None:
+def begin_call(call: Any) -> CallProbe | None:
     try:
         send_probe = call.send.probe
         span = tracing.start_call(call, send_probe.span if send_probe is not None else None)
@@ -125,7 +123,7 @@ def begin_call(call: "Call") -> CallProbe | None:
         return None
 
 
-def finish_call(call: "Call") -> None:
+def finish_call(call: Any) -> None:
     probe = call.probe
     if probe is None:
         return
@@ -140,7 +138,7 @@ def finish_call(call: "Call") -> None:
         logger.exception("feed: could not finish probing a receiver")
 
 
-def call_facts(call: "Call") -> dict[str, Any]:
+def call_facts(call: Any) -> dict[str, Any]:
     """The receiver's stored extras: its queries and the on_commit callbacks it queued."""
     probe = call.probe
     if probe is None:

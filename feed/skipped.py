@@ -17,21 +17,23 @@ class SkipNote:
     inside: str  # The receiver whose QuerySet call it was.
 
 
-def _inside(event: Event, receiver: str) -> bool:
-    if event.parent_seq is None:
-        return False
-    parent = Event.objects.filter(chain=event.chain, seq=event.parent_seq).first()
+def _receiver_of(event: Event, parents: dict[tuple, Event]) -> str:
+    """The short name of the receiver whose work made this record, or ""."""
+    parent = parents.get((event.chain, event.parent_seq))
     if parent is None or event.parent_receiver >= len(parent.receivers):
-        return False
-    return parent.receivers[event.parent_receiver]["short"] == receiver
+        return ""
+    return parent.receivers[event.parent_receiver]["short"]
 
 
 def latest_inside(visitor: str, receiver: str) -> SkipNote | None:
     """The visitor's newest skip made by `receiver` (a short name): what its update() skipped."""
     with muted():
-        skips = events_for(visitor).filter(context__has_key="skipped").order_by("-id")[:RECENT]
-        for event in skips:
-            if _inside(event, receiver):
-                names = [each["short"] for each in event.receivers]
-                return SkipNote(event.method, event.sender, names, receiver)
+        records = events_for(visitor).filter(context__has_key="skipped", parent_seq__isnull=False)
+        skips = list(records.order_by("-id")[:RECENT])
+        chains = Event.objects.filter(chain__in={event.chain for event in skips})
+        parents = {(event.chain, event.seq): event for event in chains}
+    for event in skips:
+        if _receiver_of(event, parents) == receiver:
+            names = [each["short"] for each in event.receivers]
+            return SkipNote(event.method, event.sender, names, receiver)
     return None

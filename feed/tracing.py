@@ -6,15 +6,13 @@ Spans are parented explicitly and never made current, so the host's tracing cont
 """
 
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 try:
     from opentelemetry import trace
 except ImportError:  # An optional dependency: without it the feed simply makes no spans.
     trace = None
 
-if TYPE_CHECKING:
-    from feed.chains import Call, Send
 
 INSTRUMENTATION = "signal_lab.feed"
 RECHECK_SECONDS = 1.0
@@ -41,7 +39,7 @@ def _tracer() -> Any:
     return _cached[1]
 
 
-def start_send(send: "Send", parent_span: Any) -> Any:
+def start_send(send: Any, parent_span: Any) -> Any:
     """A span for a send, under its parent receiver's span or the host's current span."""
     tracer = _tracer()
     if tracer is None:
@@ -59,7 +57,7 @@ def start_send(send: "Send", parent_span: Any) -> Any:
     )
 
 
-def start_call(call: "Call", send_span: Any) -> Any:
+def start_call(call: Any, send_span: Any) -> Any:
     """A child span of the send's span for one receiver."""
     if send_span is None:
         return None
