@@ -61,7 +61,7 @@ def _open(model: type[Model], method: str) -> Send | None:
         return None
     send = chain.add(post_save, model, {}, method, call)
     name = f"{method}()"
-    send.name = SignalName(name, "django.db.models.query", Family.MODEL)
+    send.name = SignalName(name, "django.db.models.QuerySet", Family.MODEL)
     count = len(receivers)
     send.summary = f"no pre_save/post_save: {count} receiver{'s' if count > 1 else ''} skipped"
     for info in receivers:

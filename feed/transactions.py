@@ -6,13 +6,26 @@ queue are watched by a stand-in that runs the callback itself and forwards attri
 way the recorder times receivers; FEED_WATCH_ON_COMMIT = False leaves the queue untouched.
 """
 
+import functools
 import logging
 from typing import Any
 
+from django.dispatch import Signal
+
 from feed.labels import error_text
+from feed.naming import name_of
 from feed.receiver_info import describe
 
 logger = logging.getLogger(__name__)
+
+
+def callback_name(callback: Any) -> str:
+    """A callback as the feed names it: `note_committed.send` for a signal's send, else its name."""
+    target = callback.func if isinstance(callback, functools.partial) else callback
+    owner = getattr(target, "__self__", None)
+    if isinstance(owner, Signal):
+        return f"{name_of(owner).name}.{target.__name__}"
+    return describe(callback).short
 
 
 class Watched:
@@ -22,7 +35,7 @@ class Watched:
 
     def __init__(self, callback: Any, connection: Any) -> None:
         self.callback, self.connection = callback, connection
-        self.name = describe(callback).short
+        self.name = callback_name(callback)
         self.ran = False
         self.error = ""
 

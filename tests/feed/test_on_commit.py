@@ -28,6 +28,13 @@ def test_a_callback_shows_as_discarded_by_the_rollback(client):
     assert fates(client, "rollback") == ["discarded by rollback"]
 
 
+def test_a_signals_send_queued_as_a_callback_is_named_after_the_signal(client):
+    client.post("/playground/on-commit/")
+    saved = Event.objects.filter(signal="post_save", sender="playground.SandboxNote").get()
+    (receiver,) = [each for each in saved.receivers if each["short"] == "announce_on_commit"]
+    assert receiver["on_commit"][0]["name"] == "note_committed.send"
+
+
 def test_the_callback_still_runs_once(client):
     client.post("/playground/on-commit/")
     assert Event.objects.filter(signal="note_committed").count() == 1
