@@ -19,12 +19,13 @@ logger = logging.getLogger(__name__)
 
 
 @functools.cache
-def _switches() -> tuple[bool, bool, int]:
-    # Read once: a receiver call must not pay three settings lookups.
+def _switches() -> tuple[bool, bool, int, int]:
+    # Read once: a receiver call must not pay a settings lookup for each.
     return (
         feed_setting("FEED_COUNT_QUERIES"),
         feed_setting("FEED_WATCH_ON_COMMIT"),
         feed_setting("FEED_SQL_STATEMENTS"),
+        feed_setting("FEED_SQL_LENGTH"),
     )
 
 
@@ -106,7 +107,7 @@ def begin_call(call: Any) -> CallProbe | None:
         if call.is_async:
             # Async receivers interleave on one thread and query from others: spans only.
             return CallProbe(None, None, span)
-        counting, watching, statements = _switches()
+        counting, watching, statements, _length = _switches()
         counter = sql.QueryCounter(statements) if counting else None
         commits = transactions.CommitWatch() if watching else None
         if send_probe is not None:
@@ -146,7 +147,8 @@ def call_facts(call: Any) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     if probe.counter is not None:
         send_probe = call.send.probe
-        facts = probe.counter.facts(raw=send_probe is not None and send_probe.raw)
+        raw = send_probe is not None and send_probe.raw
+        facts = probe.counter.facts(raw, _switches()[3])
     if probe.commits is not None and probe.commits.watched:
         facts["on_commit"] = [watched.as_dict() for watched in probe.commits.watched]
     return facts

@@ -54,19 +54,22 @@ class QueryCounter:
         while self.entered:
             self.entered.pop().__exit__(None, None, None)
 
-    def facts(self, raw: bool) -> dict[str, Any]:
+    def facts(self, raw: bool, length: int) -> dict[str, Any]:
         """What the feed stores for the receiver: counts, time, the statements without values."""
-        length = feed_setting("FEED_SQL_LENGTH")
-        return {
+        if not self.count:
+            return {"queries": 0}
+        facts = {
             "queries": self.count,
             "query_ms": round(self.ms, 3),
             "sql": [
                 [sql[:length], int(times), round(ms, 3)]
                 for sql, (times, ms) in self.statements.items()
             ],
-            # Queries while loaddata sends raw=True: the receiver touches a half-loaded database.
-            "raw_queries": self.count if raw else 0,
         }
+        if raw:
+            # Queries while loaddata sends raw=True: the receiver reads a half-loaded database.
+            facts["raw_queries"] = self.count
+        return facts
 
 
 def repeated(calls: list[dict[str, Any]]) -> set[str]:

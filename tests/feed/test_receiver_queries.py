@@ -71,7 +71,7 @@ def test_queries_during_a_raw_save_are_flagged(attach):
 
 def test_queries_outside_raw_saves_are_not(attach):
     attach(queried, counts_users)
-    assert recorded(raw=False)["raw_queries"] == 0
+    assert "raw_queries" not in recorded(raw=False)
 
 
 def test_muted_queries_are_not_counted(attach):
