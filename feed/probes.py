@@ -7,7 +7,7 @@ are feed.chains' Send and Call, typed Any here because chains imports this modul
 
 import functools
 import logging
-from threading import get_ident
+import threading
 from typing import Any
 
 from django.db import connections
@@ -18,41 +18,52 @@ from feed.conf import feed_setting
 logger = logging.getLogger(__name__)
 
 
+# Each thread's connection objects, looked up once: Django keeps one per database and thread, and
+# finding them costs more than everything else a probe does (asgiref's Local on every alias).
+_thread = threading.local()
+
+
 @functools.cache
-def _switches() -> tuple[bool, bool, int, int]:
+def _switches() -> tuple[bool, bool, int, int, int]:
     # Read once: a receiver call must not pay a settings lookup for each.
     return (
         feed_setting("FEED_COUNT_QUERIES"),
         feed_setting("FEED_WATCH_ON_COMMIT"),
         feed_setting("FEED_SQL_STATEMENTS"),
         feed_setting("FEED_SQL_LENGTH"),
+        feed_setting("FEED_REPEATED_QUERIES"),
     )
 
 
 def forget_settings(setting: str, **kwargs: Any) -> None:
-    """A signal receiver which drops the switches read above when a FEED_ setting changes."""
+    """A signal receiver which drops what is read once above when the settings behind it change."""
     if setting.startswith("FEED_"):
         _switches.cache_clear()
+    if setting == "DATABASES":
+        global _generation
+        _generation += 1
+
+
+# Bumped when DATABASES changes (tests): every thread then looks its connections up again.
+_generation = 0
+
+
+def _thread_databases() -> list[Any]:
+    """This thread's connection to every database (objects only: nothing connects)."""
+    cached = getattr(_thread, "databases", None)
+    if cached is None or cached[0] != _generation:
+        cached = (_generation, connections.all())
+        _thread.databases = cached
+    return cached[1]
 
 
 class SendProbe:
-    """The transaction a send ran in, whether it was a raw (fixture) save, and its span.
+    """The transaction a send ran in, whether it was a raw (fixture) save, and its span."""
 
-    It keeps the sending thread's connections for its receivers: those that run in the same thread
-    (all under send(), the sync ones of asend() may not) need not look them up again.
-    """
+    __slots__ = ("atomic", "raw", "span")
 
-    __slots__ = ("atomic", "databases", "raw", "span", "thread")
-
-    def __init__(self, databases: list[Any], raw: bool, span: Any) -> None:
-        self.databases, self.raw, self.span = databases, raw, span
-        self.atomic = [database.alias for database in databases if database.in_atomic_block]
-        self.thread = get_ident()
-
-    def databases_here(self) -> list[Any]:
-        if get_ident() == self.thread:
-            return self.databases
-        return connections.all(initialized_only=True)
+    def __init__(self, atomic: list[str], raw: bool, span: Any) -> None:
+        self.atomic, self.raw, self.span = atomic, raw, span
 
 
 class CallProbe:
@@ -73,8 +84,8 @@ def begin_send(send: Any, named: dict[str, Any]) -> SendProbe | None:
         span = None
         if not is_skip(send):
             span = tracing.start_send(send, parent.span if parent is not None else None)
-        databases = connections.all(initialized_only=True)
-        return SendProbe(databases, named.get("raw") is True, span)
+        atomic = [database.alias for database in _thread_databases() if database.in_atomic_block]
+        return SendProbe(atomic, named.get("raw") is True, span)
     except Exception:
         logger.exception("feed: could not probe a send")
         return None
@@ -107,13 +118,10 @@ def begin_call(call: Any) -> CallProbe | None:
         if call.is_async:
             # Async receivers interleave on one thread and query from others: spans only.
             return CallProbe(None, None, span)
-        counting, watching, statements, _length = _switches()
+        counting, watching, statements, _length, _repeats = _switches()
         counter = sql.QueryCounter(statements) if counting else None
         commits = transactions.CommitWatch() if watching else None
-        if send_probe is not None:
-            databases = send_probe.databases_here()
-        else:
-            databases = connections.all(initialized_only=True)
+        databases = _thread_databases()
         if counter is not None:
             counter.start(databases)
         if commits is not None:
@@ -156,8 +164,10 @@ def call_facts(call: Any) -> dict[str, Any]:
 
 def mark_repeats(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Flag, in a chain's records, the receivers that repeated a query (N+1 through signals)."""
-    calls = [call for record in records for call in record["receivers"]]
-    repeated = sql.repeated(calls)
+    calls = [call for record in records for call in record["receivers"] if "sql" in call]
+    if not calls:
+        return records
+    repeated = sql.repeated(calls, _switches()[4])
     for call in calls:
         if call["name"] in repeated:
             call["repeated_queries"] = True

@@ -10,7 +10,6 @@ thread had not touched before the receiver began.
 from time import perf_counter
 from typing import Any
 
-from feed.conf import feed_setting
 from feed.muting import is_muted
 
 
@@ -72,8 +71,8 @@ class QueryCounter:
         return facts
 
 
-def repeated(calls: list[dict[str, Any]]) -> set[str]:
-    """Receivers that ran one statement at least FEED_REPEATED_QUERIES times in one chain.
+def repeated(calls: list[dict[str, Any]], threshold: int) -> set[str]:
+    """Receivers that ran one statement at least `threshold` times in one chain.
 
     Counted across all of a receiver's calls in the chain, so a receiver of post_save running one
     query per saved row (an N+1 through signals) is caught as surely as a loop in one call.
@@ -83,5 +82,4 @@ def repeated(calls: list[dict[str, Any]]) -> set[str]:
         for sql, times, _ms in call.get("sql", ()):
             key = (call["name"], sql)
             totals[key] = totals.get(key, 0) + times
-    threshold = feed_setting("FEED_REPEATED_QUERIES")
     return {name for (name, _sql), times in totals.items() if times >= threshold}
