@@ -10,10 +10,12 @@ class FeedConfig(AppConfig):
         from django.core.signals import setting_changed
 
         from feed import hub, notify, probes, recorder, skips
-        from feed.checks import check_middleware
+        from feed.checks import check_listen, check_middleware, check_templates
         from feed.conf import feed_setting
 
         checks.register(check_middleware)
+        checks.register(check_listen, checks.Tags.database)
+        checks.register(check_templates, checks.Tags.templates)
         notify.on_written(hub.wake_local)
         setting_changed.connect(probes.forget_settings, dispatch_uid="feed.forget_settings")
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.

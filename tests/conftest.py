@@ -9,7 +9,11 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-PASSWORD = "correct-horse-battery-staple"
+from feed import writer
+from tests.helpers import PASSWORD, FeedClient, writes_events
+
+# Another project's tests, with their own settings: `make test` runs them apart.
+collect_ignore = ["host"]
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +27,23 @@ def media_root(settings, tmp_path) -> Path:
     """A fresh MEDIA_ROOT for every test, so no test writes into the repository."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def feed_written(request):
+    """No test's events may be written into the next one's: wait for the writer at the end.
+
+    Only where the writer can write: inside TestCase's transaction events are never written.
+    """
+    yield
+    if writes_events(request):
+        writer.flush()
+
+
+@pytest.fixture
+def client(request) -> Client:
+    """Django's test client; in tests whose transactions commit, it waits for the feed's writes."""
+    return FeedClient() if writes_events(request) else Client()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from tests.browser.flows import (
     photo,
     sign_up,
 )
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 EMAIL = "newcomer@example.com"
 
