@@ -1,6 +1,6 @@
 """Benchmark: what counting queries, watching on_commit and skipped receivers cost, in one run.
 
-    .venv/bin/python bench/insight_cost.py
+    .venv/bin/python -m bench.insight_cost
 
 Three uvicorn processes serve the same site, each on its own fresh SQLite file: the recorder off,
 the recorder on with the insight switched off (FEED_COUNT_QUERIES, FEED_WATCH_ON_COMMIT and
@@ -13,7 +13,7 @@ as in most hosts: its spans cost nothing then.
 
 import itertools
 
-from recorder_overhead import (
+from bench.recorder_overhead import (
     CONCURRENCY,
     MD5_HASHER,
     NO_RATE_LIMITS,
@@ -22,7 +22,7 @@ from recorder_overhead import (
     one_round,
     visitors,
 )
-from server import machine, serve
+from bench.server import machine, serve
 
 ROUNDS = 6  # per server and case, after one warm-up round each
 TARGET_RATIO = 0.95

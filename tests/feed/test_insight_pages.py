@@ -6,7 +6,7 @@ import pytest
 
 from feed.models import Event
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def created_user_event() -> Event:

@@ -57,10 +57,10 @@ def after_commit():
 
 
 @pytest.mark.django_db
-def test_captured_callbacks_still_equal_the_function_queued(
+def test_captured_callbacks_still_hold_one_equal_to_the_function_queued(
     attach, django_capture_on_commit_callbacks
 ):
     attach(queued, queue_a_callback)
     with django_capture_on_commit_callbacks() as callbacks:
         queued.send(sender="test")
-    assert callbacks == [after_commit]
+    assert after_commit in callbacks

@@ -2,13 +2,14 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.dispatch import Signal
 
+from feed import writer
 from feed.models import Event
 from feed.muting import muted
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 queried = Signal()
 User = get_user_model()
@@ -40,6 +41,7 @@ def counts_quietly(sender, **kwargs):
 def recorded(**named) -> dict:
     """Send `queried` and return the stored record of its one receiver."""
     queried.send(sender="test", **named)
+    writer.flush()
     return Event.objects.filter(signal="queried").latest("id").receivers[0]
 
 
@@ -79,17 +81,16 @@ def test_muted_queries_are_not_counted(attach):
     assert recorded()["queries"] == 0
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_send_inside_atomic_records_its_database(attach):
     with transaction.atomic():
         queried.send(sender="test")
+    writer.flush()
     assert Event.objects.get(signal="queried").context["atomic"] == ["default"]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_a_send_outside_atomic_records_none(attach):
-    connection.ensure_connection()  # So the chain is written here, not in the writer's thread.
     queried.send(sender="test")
+    writer.flush()
     assert "atomic" not in Event.objects.get(signal="queried").context
 
 

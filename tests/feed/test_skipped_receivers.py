@@ -7,12 +7,12 @@ import pytest
 from django.db.models import F
 from django.dispatch import Signal
 
-from feed import skips
+from feed import skips, writer
 from feed.models import Event
 from playground.models import SandboxNote
 from profiles.models import Profile, Topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 touched = Signal()
 PROFILE_SAVE_RECEIVERS = {"resize_avatar", "delete_replaced_avatar"}
@@ -33,12 +33,14 @@ def skipped(**lookups) -> Event:
 
 def test_record_logins_update_names_the_profile_receivers_it_skips(client, user, password):
     client.login(username=user.username, password=password)
+    writer.flush()
     event = skipped(sender="profiles.Profile", signal="update()")
     assert {receiver["short"] for receiver in event.receivers} == PROFILE_SAVE_RECEIVERS
 
 
 def test_the_skip_sits_under_record_login(client, user, password):
     client.login(username=user.username, password=password)
+    writer.flush()
     event = skipped(sender="profiles.Profile")
     parent = Event.objects.get(chain=event.chain, seq=event.parent_seq)
     assert parent.receivers[event.parent_receiver]["short"] == "record_login"
@@ -46,6 +48,7 @@ def test_the_skip_sits_under_record_login(client, user, password):
 
 def test_skipped_receivers_are_marked_skipped(client, user, password):
     client.login(username=user.username, password=password)
+    writer.flush()
     outcomes = {receiver["outcome"] for receiver in skipped().receivers}
     assert outcomes == {"skipped"}
 
@@ -70,6 +73,7 @@ def renames_topics(sender, **kwargs):
 def test_a_model_without_save_receivers_records_no_skip(attach):
     attach(touched, renames_topics)
     touched.send(sender="test")
+    writer.flush()
     assert not Event.objects.filter(context__has_key="skipped").exists()
 
 
