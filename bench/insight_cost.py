@@ -52,7 +52,11 @@ PROBED_REQUESTS = 300
 
 def probes_cpu() -> tuple[float, float]:
     """The probes' own CPU per bio save (µs) and the whole request's (ms), in this process."""
-    folder = tempfile.mkdtemp(prefix="signal-lab-bench-")  # Left for the system's tmp cleaning.
+    with tempfile.TemporaryDirectory(prefix="signal-lab-bench-") as folder:
+        return _probes_cpu(folder)
+
+
+def _probes_cpu(folder: str) -> tuple[float, float]:
     os.environ.update(
         DJANGO_VAR_DIR=folder,
         DJANGO_MEDIA_ROOT=f"{folder}/media",
