@@ -62,6 +62,7 @@ def _probes_cpu(folder: str) -> tuple[float, float]:
         DJANGO_MEDIA_ROOT=f"{folder}/media",
         DJANGO_SETTINGS_MODULE="settings",
         DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_MAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "site"))
     django.setup()
