@@ -133,17 +133,22 @@ def _chain_for(signal: Signal, named: dict[str, Any]) -> Chain:
     return chain
 
 
+def _fold_instance() -> None:
+    """Count a pre_init/post_init send on the chain it belongs to, never recording it alone."""
+    call = current_call.get()
+    chain = call.send.chain if call is not None else current_chain.get()
+    if chain is not None and not is_muted():
+        try:
+            chain.fold_instance(call)
+        except Exception:
+            logger.exception("feed: could not count a model instance")
+
+
 def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Send | None:
     """Open the record of a send, or return None when this send is not to be recorded."""
     if is_muted():
         return None
     try:
-        if signal is pre_init or signal is post_init:
-            call = current_call.get()
-            chain = call.send.chain if call is not None else current_chain.get()
-            if chain is not None:
-                chain.fold_instance(call)
-            return None
         chain = _chain_for(signal, named)
         if chain.ignored:
             if signal is request_finished:
@@ -205,6 +210,9 @@ def _recording_sync(method: str) -> Callable[..., Any]:
 
     @functools.wraps(original)
     def recorded(self: Signal, sender: Any, **named: Any) -> Any:
+        if self is pre_init or self is post_init:
+            _fold_instance()  # Every model instance loaded sends both: keep this path short.
+            return original(self, sender, **named)
         send = begin(self, sender, named, method)
         if send is None:
             return original(self, sender, **named)
@@ -229,6 +237,9 @@ def _recording_async(method: str) -> Callable[..., Any]:
 
     @functools.wraps(original)
     async def recorded(self: Signal, sender: Any, **named: Any) -> Any:
+        if self is pre_init or self is post_init:
+            _fold_instance()
+            return await original(self, sender, **named)
         send = begin(self, sender, named, method)
         if send is None:
             return await original(self, sender, **named)

@@ -70,6 +70,13 @@ def sign_up(password):
 
 
 @pytest.fixture
+def signed_up(client, sign_up) -> Client:
+    """A browser (its test client) that has just signed up as bob@example.com."""
+    sign_up(client, "bob@example.com")
+    return client
+
+
+@pytest.fixture
 def attach():
     """Connect receivers to any signal for one test, disconnecting each afterwards."""
     attached = []
