@@ -17,7 +17,7 @@ def test_before_any_login_there_is_no_note(client):
     assert skip_note(client) == ""
 
 
-def test_after_signing_up_the_note_names_the_skipped_profile_receivers(client, sign_up):
+def test_after_signing_up_the_note_names_the_skipped_profile_receiver(client, sign_up):
     sign_up(client, "skipper@example.com")
     note = skip_note(client)
-    assert "resize_avatar" in note and "delete_replaced_avatar" in note
+    assert "1 receiver of profiles.Profile skipped" in note and "resize_avatar" in note

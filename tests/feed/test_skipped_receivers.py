@@ -15,7 +15,7 @@ from profiles.models import Profile, Topic
 pytestmark = pytest.mark.django_db(transaction=True)
 
 touched = Signal()
-PROFILE_SAVE_RECEIVERS = {"resize_avatar", "delete_replaced_avatar"}
+PROFILE_SAVE_RECEIVERS = {"resize_avatar"}
 
 
 @contextmanager
