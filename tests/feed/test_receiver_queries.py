@@ -12,6 +12,7 @@ from feed.muting import muted
 pytestmark = pytest.mark.django_db(transaction=True)
 
 queried = Signal()
+looped = Signal()
 User = get_user_model()
 
 
@@ -59,6 +60,26 @@ def test_a_receivers_statements_are_stored_with_placeholders(attach):
 def test_a_receiver_running_one_query_three_times_is_flagged(attach):
     attach(queried, checks_staff_thrice)
     assert recorded().get("repeated_queries") is True
+
+
+def sends_three_times(sender, **kwargs):
+    """A receiver which sends `queried` once per row, as a loop of saves sends post_save."""
+    for _ in range(3):
+        queried.send(sender="row")
+
+
+def checks_staff_once(sender, **kwargs):
+    """A receiver which runs one query per send."""
+    User.objects.filter(is_staff=True).exists()
+
+
+def test_one_query_per_send_repeated_in_a_chain_is_flagged(attach):
+    attach(looped, sends_three_times)
+    attach(queried, checks_staff_once)
+    looped.send(sender="test")
+    writer.flush()
+    calls = [event.receivers[0] for event in Event.objects.filter(signal="queried")]
+    assert [call.get("repeated_queries") for call in calls] == [True, True, True]
 
 
 def test_a_receiver_running_different_queries_is_not_flagged(attach):
