@@ -26,8 +26,8 @@ COLUMNS: dict[str, tuple[str, str, bool]] = {
     "p50": ("p50", "p50_ms", True),
     "p95": ("p95", "p95_ms", True),
     "queries": ("Queries per call", "queries_per_call", True),
-    "swallowed": ("Swallowed by send_robust", "swallowed", True),
-    "skipped": ("Skipped by update()/bulk_*", "skipped", True),
+    "swallowed": ("Swallowed", "swallowed", True),
+    "skipped": ("Skipped", "skipped", True),
 }
 DEFAULT_SORT = "p95"
 
