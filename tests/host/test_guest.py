@@ -2,8 +2,10 @@
 databases, no cache configured. It records, and the project sees no difference."""
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -45,15 +47,15 @@ def test_events_are_stamped_in_local_time_when_use_tz_is_off():
     assert Event.objects.get(signal="shipped").started_at.tzinfo is None
 
 
-def test_migrate_works_with_the_recorder_on(tmp_path):
-    env = {
-        **os.environ,
-        "FEED_HOST_STATE": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "tests.host.settings",
-    }
+def test_migrate_works_with_the_recorder_on_and_records_it(tmp_path):
+    env = {**os.environ, "FEED_HOST_STATE": str(tmp_path)}
+    env["DJANGO_SETTINGS_MODULE"] = "tests.host.settings"
     command = [sys.executable, "-m", "django", "migrate", "--no-input", "-v0"]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    with closing(sqlite3.connect(tmp_path / "default.sqlite3")) as database:
+        signals = {row[0] for row in database.execute("SELECT signal FROM feed_event")}
+    assert "post_migrate" in signals
 
 
 @pytest.mark.django_db(databases=BOTH)
