@@ -58,19 +58,23 @@ def _thread_databases() -> list[Any]:
 
 
 class SendProbe:
-    """The transaction a send ran in, whether it was a raw (fixture) save, and its span."""
+    """The transaction a send ran in, whether it was a raw (fixture) save, its span, and the
+    wrapper counting its receivers' queries in the sending thread (entered at the first one)."""
 
-    __slots__ = ("atomic", "raw", "span")
+    __slots__ = ("atomic", "raw", "span", "thread", "watch")
 
     def __init__(self, atomic: list[str], raw: bool, span: Any) -> None:
         self.atomic, self.raw, self.span = atomic, raw, span
+        self.thread = threading.get_ident()
+        self.watch: sql.SendWatch | None = None
 
 
 class CallProbe:
-    __slots__ = ("commits", "counter", "span")
+    # watch: a wrapper of the call's own, when it runs in another thread than its send.
+    __slots__ = ("commits", "counter", "span", "watch")
 
-    def __init__(self, counter: Any, commits: Any, span: Any) -> None:
-        self.counter, self.commits, self.span = counter, commits, span
+    def __init__(self, counter: Any, watch: Any, commits: Any, span: Any) -> None:
+        self.counter, self.watch, self.commits, self.span = counter, watch, commits, span
 
 
 def is_skip(send: Any) -> bool:
@@ -94,6 +98,8 @@ def begin_send(send: Any, named: dict[str, Any]) -> SendProbe | None:
 def finish_send(send: Any) -> None:
     try:
         if send.probe is not None:
+            if send.probe.watch is not None:
+                send.probe.watch.leave()
             outcome = "raised" if send.error else "returned"
             counts = {"django.signal.receivers": len(send.calls)}
             tracing.end(send.probe.span, outcome, send.error, **counts)
@@ -117,16 +123,21 @@ def begin_call(call: Any) -> CallProbe | None:
         span = tracing.start_call(call, send_probe.span if send_probe is not None else None)
         if call.is_async:
             # Async receivers interleave on one thread and query from others: spans only.
-            return CallProbe(None, None, span)
+            return CallProbe(None, None, None, span)
         counting, watching, statements, _length, _repeats = _switches()
         counter = sql.QueryCounter(statements) if counting else None
         commits = transactions.CommitWatch() if watching else None
         databases = _thread_databases()
+        watch = None
         if counter is not None:
-            counter.start(databases)
+            if send_probe is not None and send_probe.thread == threading.get_ident():
+                if send_probe.watch is None:
+                    send_probe.watch = sql.SendWatch(call.send).enter(databases)
+            else:
+                watch = sql.SendWatch(call.send).enter(databases)
         if commits is not None:
             commits.start(databases)
-        return CallProbe(counter, commits, span)
+        return CallProbe(counter, watch, commits, span)
     except Exception:
         logger.exception("feed: could not probe a receiver")
         return None
@@ -137,8 +148,8 @@ def finish_call(call: Any) -> None:
     if probe is None:
         return
     try:
-        if probe.counter is not None:
-            probe.counter.stop()
+        if probe.watch is not None:
+            probe.watch.leave()
         if probe.commits is not None:
             probe.commits.stop()
         queries = probe.counter.count if probe.counter is not None else 0

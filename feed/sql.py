@@ -1,57 +1,43 @@
 """Each receiver's SQL: how many queries, how long they took, and which, seen through Django's
 public `connection.execute_wrapper()` (no cursor is patched).
 
+One wrapper per send, entered on the sending thread's connections when its first receiver starts
+and left when the send ends, hands each query to the receiver of that send running at the time
+(a nested send's receivers count their own). Receivers running in another thread than their send
+(sync receivers under asend()) get a wrapper of their own for the call.
+
 Statements are kept as Django sends them to the driver, placeholders and all: parameters may hold
 password hashes or session keys, so they are never read. The feed's own queries (muted) and those
-of async receivers, which run in other threads, are not counted; nor are those on a database this
-thread had not touched before the receiver began.
+of async receivers, which run in other threads, are not counted.
 """
 
 from time import perf_counter
 from typing import Any
 
+from feed.context import current_call
 from feed.muting import is_muted
 
 
 class QueryCounter:
-    """An execute wrapper counting one receiver's queries on every database of its thread."""
+    """One receiver's queries: how many, how long, and its distinct statements (up to a limit)."""
 
-    __slots__ = ("count", "entered", "limit", "ms", "statements")
+    __slots__ = ("count", "limit", "ms", "statements")
 
     def __init__(self, limit: int) -> None:
         self.limit = limit  # Distinct statements kept; all are counted.
         self.count = 0
         self.ms = 0.0
         self.statements: dict[str, list[float]] = {}  # sql -> [times run, ms]
-        self.entered: list[Any] = []
 
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if is_muted():
-            return execute(sql, params, many, context)
-        start = perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            elapsed = (perf_counter() - start) * 1000
-            self.count += 1
-            self.ms += elapsed
-            seen = self.statements.get(sql)
-            if seen is not None:
-                seen[0] += 1
-                seen[1] += elapsed
-            elif len(self.statements) < self.limit:
-                self.statements[sql] = [1, elapsed]
-
-    def start(self, databases: list[Any]) -> None:
-        """Watch these database connections (this thread's) until stop()."""
-        for connection in databases:
-            wrapper = connection.execute_wrapper(self)
-            wrapper.__enter__()
-            self.entered.append(wrapper)
-
-    def stop(self) -> None:
-        while self.entered:
-            self.entered.pop().__exit__(None, None, None)
+    def add(self, sql: str, elapsed: float) -> None:
+        self.count += 1
+        self.ms += elapsed
+        seen = self.statements.get(sql)
+        if seen is not None:
+            seen[0] += 1
+            seen[1] += elapsed
+        elif len(self.statements) < self.limit:
+            self.statements[sql] = [1, elapsed]
 
     def facts(self, raw: bool, length: int) -> dict[str, Any]:
         """What the feed stores for the receiver: counts, time, the statements without values."""
@@ -69,6 +55,40 @@ class QueryCounter:
             # Queries while loaddata sends raw=True: the receiver reads a half-loaded database.
             facts["raw_queries"] = self.count
         return facts
+
+
+class SendWatch:
+    """The execute wrapper of one send: each query goes to the counter of its running receiver."""
+
+    __slots__ = ("entered", "send")
+
+    def __init__(self, send: Any) -> None:
+        self.send = send
+        self.entered: list[Any] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        call = current_call.get()
+        probe = call.probe if call is not None and call.send is self.send else None
+        counter = probe.counter if probe is not None else None
+        if counter is None or is_muted():
+            return execute(sql, params, many, context)
+        start = perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            counter.add(sql, (perf_counter() - start) * 1000)
+
+    def enter(self, databases: list[Any]) -> "SendWatch":
+        """Watch these database connections (this thread's) until leave()."""
+        for connection in databases:
+            wrapper = connection.execute_wrapper(self)
+            wrapper.__enter__()
+            self.entered.append(wrapper)
+        return self
+
+    def leave(self) -> None:
+        while self.entered:
+            self.entered.pop().__exit__(None, None, None)
 
 
 def repeated(calls: list[dict[str, Any]], threshold: int) -> set[str]:
