@@ -126,7 +126,9 @@ def begin_call(call: Any) -> CallProbe | None:
             return CallProbe(None, None, None, span)
         counting, watching, statements, _length, _repeats = _switches()
         counter = sql.QueryCounter(statements) if counting else None
-        commits = transactions.CommitWatch() if watching else None
+        # Callbacks queue only inside atomic(): a send outside one has none to watch.
+        in_atomic = send_probe is None or bool(send_probe.atomic)
+        commits = transactions.CommitWatch() if watching and in_atomic else None
         databases = _thread_databases()
         watch = None
         if counter is not None:
