@@ -134,9 +134,11 @@ def begin_call(call: Any) -> CallProbe | None:
         if counter is not None:
             if send_probe is not None and send_probe.thread == threading.get_ident():
                 if send_probe.watch is None:
-                    send_probe.watch = sql.SendWatch(call.send).enter(databases)
+                    send_probe.watch = sql.SendWatch().enter(databases)
+                send_probe.watch.counter = counter
             else:
-                watch = sql.SendWatch(call.send).enter(databases)
+                watch = sql.SendWatch().enter(databases)
+                watch.counter = counter
         if commits is not None:
             commits.start(databases)
         return CallProbe(counter, watch, commits, span)
@@ -150,8 +152,11 @@ def finish_call(call: Any) -> None:
     if probe is None:
         return
     try:
+        send_probe = call.send.probe
         if probe.watch is not None:
             probe.watch.leave()
+        elif send_probe is not None and send_probe.watch is not None:
+            send_probe.watch.counter = None  # Between receivers, queries are nobody's.
         if probe.commits is not None:
             probe.commits.stop()
         queries = probe.counter.count if probe.counter is not None else 0

@@ -2,9 +2,10 @@
 public `connection.execute_wrapper()` (no cursor is patched).
 
 One wrapper per send, entered on the sending thread's connections when its first receiver starts
-and left when the send ends, hands each query to the receiver of that send running at the time
-(a nested send's receivers count their own). Receivers running in another thread than their send
-(sync receivers under asend()) get a wrapper of their own for the call.
+and left when the send ends, hands each query to the receiver of that send running at the time.
+Wrappers nest: a receiver's count includes the queries of the receivers of signals it sends, as
+its duration includes their time. Receivers running in another thread than their send (sync
+receivers under asend()) get a wrapper of their own for the call.
 
 Statements are kept as Django sends them to the driver, placeholders and all: parameters may hold
 password hashes or session keys, so they are never read. The feed's own queries (muted) and those
@@ -14,7 +15,6 @@ of async receivers, which run in other threads, are not counted.
 from time import perf_counter
 from typing import Any
 
-from feed.context import current_call
 from feed.muting import is_muted
 
 
@@ -60,16 +60,14 @@ class QueryCounter:
 class SendWatch:
     """The execute wrapper of one send: each query goes to the counter of its running receiver."""
 
-    __slots__ = ("entered", "send")
+    __slots__ = ("counter", "entered")
 
-    def __init__(self, send: Any) -> None:
-        self.send = send
+    def __init__(self) -> None:
+        self.counter: QueryCounter | None = None  # The running receiver's, set by the probes.
         self.entered: list[Any] = []
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        call = current_call.get()
-        probe = call.probe if call is not None and call.send is self.send else None
-        counter = probe.counter if probe is not None else None
+        counter = self.counter
         if counter is None or is_muted():
             return execute(sql, params, many, context)
         start = perf_counter()
