@@ -44,7 +44,7 @@ format: $(VENV)/.test-deps
 
 # Every benchmark, one after another (about three minutes); docs/benchmarks.md has their figures.
 bench: $(VENV)/.run-deps
-	for script in avatars feed_latency recorder_overhead idle_streams send_cost; do \
+	for script in avatars feed_latency recorder_overhead idle_streams send_cost insight_cost; do \
 		$(PY) -m bench.$$script || exit 1; done
 
 # A classroom at once, with Locust (docs/classroom.md): make load ARGS="--postgres --workers 2"

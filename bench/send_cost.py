@@ -8,7 +8,9 @@ recorded; rounds alternate off and on (off, on, on, off, ...) so drift on a shar
 both, and the best round of each is kept. Cases:
 - an empty send (no receivers connected): Django's own fast path returns at once;
 - pre_init and post_init with no receivers: every model instance loaded sends both;
-- a send with one receiver, and with three.
+- a send with one receiver, and with three;
+- the same two with the feed's per-receiver query counting and on_commit watching switched off
+  (docs/insight.md), to show what they add.
 
 Then what the writer thread spends, per chain, to write a request of five sends (the htmx bio
 save's size) on SQLite in WAL mode: one chain per transaction (an idle server), and ten (a busy
@@ -16,6 +18,7 @@ one, whose writer finds several chains waiting). That CPU is spent off the reque
 in the same process.
 """
 
+import functools
 import logging
 import os
 import platform
@@ -101,6 +104,24 @@ def measure(name: str, send: Callable[[], object]) -> tuple[float, float]:
     return best[False], best[True]
 
 
+# What docs/insight.md adds to each receiver's call, switched off for the "insight off" rows.
+INSIGHT = ("FEED_COUNT_QUERIES", "FEED_WATCH_ON_COMMIT")
+
+
+def without_insight(run: Callable[[], tuple[float, float]]) -> tuple[float, float]:
+    from feed import probes
+
+    for name in INSIGHT:
+        setattr(settings, name, False)
+    probes.forget_settings(setting=INSIGHT[0])
+    try:
+        return run()
+    finally:
+        for name in INSIGHT:
+            delattr(settings, name)
+        probes.forget_settings(setting=INSIGHT[0])
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="signal-lab-send-cost-") as folder:
         configure(folder)
@@ -108,9 +129,13 @@ def main() -> None:
         print(f"{versions}, {os.cpu_count()} cores")
         print(f"{SENDS} sends per round, best of {ROUNDS} rounds each, off and on alternating\n")
         print(f"{'case':<26}{'off µs':>9}{'on µs':>9}{'added µs':>10}")
-        for name, send in cases().items():
+        sends = cases()
+        for name, send in sends.items():
             off, on = measure(name, send)
             print(f"{name:<26}{off:>9.2f}{on:>9.2f}{on - off:>10.2f}")
+        for count in ("1 receiver", "3 receivers"):
+            off, on = without_insight(functools.partial(measure, count, sends[f"send, {count}"]))
+            print(f"{f'{count}, insight off':<26}{off:>9.2f}{on:>9.2f}{on - off:>10.2f}")
         print(f"\n{'writing a 5-send chain':<26}{'wall µs':>9}{'CPU µs':>9}")
         for batch, (wall, cpu) in write_costs().items():
             print(f"{f'{batch} per transaction':<26}{wall:>9.0f}{cpu:>9.0f}")

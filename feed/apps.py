@@ -8,8 +8,9 @@ class FeedConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.core.signals import setting_changed
 
-        from feed import hub, notify, recorder
+        from feed import hub, notify, probes, recorder, skips
         from feed.checks import check_listen, check_middleware, check_templates
         from feed.conf import feed_setting
         from feed.visitors import start_own_feed
@@ -19,6 +20,10 @@ class FeedConfig(AppConfig):
         checks.register(check_templates, checks.Tags.templates)
         user_logged_in.connect(start_own_feed, dispatch_uid="feed.start_own_feed")
         notify.on_written(hub.wake_local)
+        setting_changed.connect(probes.forget_settings, dispatch_uid="feed.forget_settings")
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
         if feed_setting("FEED_ENABLED"):
             recorder.install()
+            # Read at start-up only: the wrapper is in QuerySet or it is not.
+            if feed_setting("FEED_WATCH_BULK"):
+                skips.install()

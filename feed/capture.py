@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from feed.chains import Send
 from feed.context import current_chain
+from feed.probes import is_skip
 
 
 @dataclass(frozen=True)
@@ -41,4 +42,5 @@ def sends_during() -> Iterator[list[Sent]]:
         yield captured
     finally:
         if chain is not None:
-            captured.extend(_sent(send) for send in chain.sends[first:])
+            # Records of receivers update() or bulk_create() skipped are no sends.
+            captured.extend(_sent(send) for send in chain.sends[first:] if not is_skip(send))

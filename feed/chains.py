@@ -10,6 +10,7 @@ from typing import Any
 from django.dispatch import Signal
 from django.utils import timezone
 
+from feed import probes
 from feed.labels import error_text
 from feed.models import Origin
 from feed.naming import name_of, sender_label
@@ -52,7 +53,7 @@ class Chain:
         origin = self.origin
         if self.kind == Origin.REQUEST:
             origin = f"{self.origin} {redact_path(self.path)}"
-        return [send.record(origin) for send in self.sends]
+        return probes.mark_repeats([send.record(origin) for send in self.sends])
 
 
 class Send:
@@ -80,6 +81,7 @@ class Send:
         self.instances = 0
         self.error = ""
         self.resolved = False
+        self.probe = probes.begin_send(self, named)
         self.start = perf_counter()
         self.duration = 0.0
 
@@ -93,6 +95,7 @@ class Send:
         self.signal = None  # Only the name is kept: the buffer must not hold module objects.
         if error is not None:
             self.error = error_text(error)
+        probes.finish_send(self)
 
     def record(self, origin: str) -> dict[str, Any]:
         chain = self.chain
@@ -116,6 +119,7 @@ class Send:
             receivers=[call.as_dict() for call in self.calls],
             instances=self.instances,
             error=self.error,
+            context=probes.send_facts(self),
             started_at=chain.wall + timedelta(seconds=offset),
             offset_ms=round(offset * 1000, 3),
             duration_ms=round(self.duration * 1000, 3),
@@ -125,7 +129,9 @@ class Send:
 class Call:
     """One receiver answering one send: how long it took and how it ended."""
 
-    __slots__ = ("duration", "error", "index", "info", "is_async", "outcome", "send", "start")
+    __slots__ = (
+        "duration", "error", "index", "info", "is_async", "outcome", "probe", "send", "start"
+    )  # fmt: skip
 
     def __init__(self, send: Send, index: int, info: ReceiverInfo, is_async: bool) -> None:
         self.send, self.index, self.info, self.is_async = send, index, info, is_async
@@ -133,8 +139,10 @@ class Call:
         self.duration = 0.0
         self.outcome = "not run"
         self.error = ""
+        self.probe: probes.CallProbe | None = None
 
     def begin(self) -> None:
+        self.probe = probes.begin_call(self)
         self.start = perf_counter()
 
     def finish(self, error: BaseException | None) -> None:
@@ -142,6 +150,7 @@ class Call:
         self.outcome = "raised" if error is not None else "returned"
         if error is not None:
             self.error = error_text(error)
+        probes.finish_call(self)
 
     def as_dict(self) -> dict[str, Any]:
         offset = (self.start - self.send.chain.started) if self.start is not None else None
@@ -154,4 +163,5 @@ class Call:
             "duration_ms": round(self.duration * 1000, 3),
             "outcome": self.outcome,
             "error": self.error,
+            **probes.call_facts(self),
         }

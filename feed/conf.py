@@ -40,6 +40,18 @@ DEFAULTS: dict[str, Any] = {
     # Path prefixes of other apps' pages that only read the feed: recording their requests would
     # make new events, which refresh them, which would make new events, forever.
     "FEED_QUIET_PATHS": (),
+    # Per receiver: distinct SQL statements kept (all are counted), each cut to this length, and
+    # how often one receiver may run one statement in a chain before it is flagged (N+1).
+    "FEED_SQL_STATEMENTS": 20,
+    "FEED_SQL_LENGTH": 500,
+    "FEED_REPEATED_QUERIES": 3,
+    # Count each receiver's queries (feed/sql.py); False leaves connections' execute wrappers be.
+    "FEED_COUNT_QUERIES": True,
+    # Off switches for the two stand-ins the feed puts in Django's way to see what it hides:
+    # on_commit callbacks queued by receivers (their fate) and QuerySet.update()/bulk_create()/
+    # bulk_update() on models with save receivers (the receivers they skip).
+    "FEED_WATCH_ON_COMMIT": True,
+    "FEED_WATCH_BULK": True,
     # How many recent requests the sidebar shows.
     "FEED_PANEL_CHAINS": 12,
 }

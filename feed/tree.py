@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from feed import queries
+from feed.facts import ReceiverFacts
 from feed.models import Event, Origin
 
 
@@ -23,12 +24,14 @@ class ReceiverNode:
     outcome: str
     error: str
     children: list["EventNode"] = field(default_factory=list)
+    facts: ReceiverFacts = field(default_factory=ReceiverFacts)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ReceiverNode":
         return cls(
             data["name"], data["short"], data["location"], data["async"], data["offset_ms"],
             data["duration_ms"], data["outcome"], data["error"],
+            facts=ReceiverFacts.from_json(data),
         )  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from feed import queries, receivers_map, tree, waterfall
+from feed import queries, receivers_map, stats, tree, waterfall
 from feed.conf import STREAM_BATCH
 from feed.fragments import fragments
 from feed.http import HtmxHttpRequest, parse_id
@@ -99,8 +99,12 @@ def chain(request: HttpRequest, chain_id: UUID) -> HttpResponse:
 
 @require_GET
 def receivers(request: HttpRequest) -> HttpResponse:
-    """Every signal with the receivers connected to it right now."""
-    return render(request, "feed/receivers.html", {"families": receivers_map.by_family()})
+    """Every signal with the receivers connected to it right now, and how each has run."""
+    order = request.GET.get("order")
+    descending = order == "desc" if order in ("asc", "desc") else None
+    table = stats.table(request.GET.get("sort"), descending)
+    context = {"families": receivers_map.by_family(), "stats": table}
+    return render(request, "feed/receivers.html", context)
 
 
 @require_GET

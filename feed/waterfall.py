@@ -8,6 +8,7 @@ show signal time to scale, and a slow receiver stands out at a glance.
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from feed.facts import ReceiverFacts
 from feed.tree import ChainView, EventNode
 
 SCALE = 1000.0  # The bars' SVG viewBox width.
@@ -26,6 +27,7 @@ class Row:
     x: str
     width: str
     outcome: str = ""
+    facts: ReceiverFacts | None = None  # Receiver rows: queries and on_commit callbacks.
 
 
 class Axis:
@@ -72,7 +74,7 @@ def _add(rows: list[Row], axis: Axis, node: EventNode, depth: int) -> None:
         x, width = axis.bar(receiver.offset_ms, receiver.duration_ms)
         rows.append(
             Row("receiver", receiver.short, receiver.location, event.family, depth + 1,
-                receiver.duration_ms, x, width, receiver.outcome)
+                receiver.duration_ms, x, width, receiver.outcome, facts=receiver.facts)
         )  # fmt: skip
         for child in receiver.children:
             _add(rows, axis, child, depth + 2)

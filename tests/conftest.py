@@ -1,10 +1,15 @@
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test import Client
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from feed import writer
 from feed.muting import muted
@@ -111,3 +116,60 @@ def signed_up(client, sign_up) -> Client:
     """A browser (its test client) that has just signed up as bob@example.com."""
     sign_up(client, "bob@example.com")
     return client
+
+
+@pytest.fixture
+def attach():
+    """Connect receivers to any signal for one test, disconnecting each afterwards."""
+    attached = []
+
+    def connect(signal, receiver, **kwargs):
+        signal.connect(receiver, weak=False, **kwargs)
+        attached.append((signal, receiver, kwargs))
+
+    yield connect
+    for signal, receiver, kwargs in attached:
+        signal.disconnect(receiver, **kwargs)
+
+
+@pytest.fixture
+def stored_receivers(db):
+    """Store one event whose receivers are given as (name, outcome, ms, queries) tuples.
+
+    A dotted name is a receiver's qualified name; a plain one is put in the `tests` module.
+    """
+
+    def store(method: str, *receivers: tuple[str, str, float, int | None], **context):
+        from django.utils import timezone
+
+        from feed.models import Event
+
+        return Event.objects.create(
+            chain=uuid.uuid4(), seq=0, origin_kind="command", origin="pytest", signal="stored",
+            signal_module="tests", family="custom", method=method, sender="test",
+            summary="", started_at=timezone.now(), offset_ms=0.0, duration_ms=0.0,
+            context=context,
+            receivers=[
+                {"name": name if "." in name else f"tests.{name}", "short": name.rpartition(".")[2],
+                 "location": "", "async": False,
+                 "offset_ms": 0.0, "duration_ms": ms, "outcome": outcome, "error": "",
+                 "queries": queries}
+                for name, outcome, ms, queries in receivers
+            ],
+        )  # fmt: skip
+
+    return store
+
+
+@pytest.fixture
+def spans(monkeypatch) -> InMemorySpanExporter:
+    """Spans the feed makes while a tracer provider is configured: the SDK's, kept in memory.
+
+    The provider stands in for the process-wide one only during the test (OpenTelemetry lets a
+    process set its own once), so other tests run without tracing, as most hosts do.
+    """
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: provider)
+    return exporter

@@ -3,12 +3,17 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from feed.queries import visitor_of
+from feed.skipped import latest_inside
 from walkthrough.steps import progress
 
 
 def _render(request: HttpRequest, template: str) -> HttpResponse:
-    steps = progress(visitor_of(request))
-    return render(request, template, {"steps": steps, "done": sum(s.done for s in steps)})
+    visitor = visitor_of(request)
+    steps = progress(visitor)
+    # record_login saves the profile with update(): the log-in step names what that skipped.
+    skipped = latest_inside(visitor, "record_login")
+    context = {"steps": steps, "done": sum(s.done for s in steps), "login_skipped": skipped}
+    return render(request, template, context)
 
 
 @require_GET

@@ -1,0 +1,103 @@
+"""Each receiver's SQL: how many queries, how long they took, and which, seen through Django's
+public `connection.execute_wrapper()` (no cursor is patched).
+
+One wrapper per send, entered on the sending thread's connections when its first receiver starts
+and left when the send ends, hands each query to the receiver of that send running at the time.
+Wrappers nest: a receiver's count includes the queries of the receivers of signals it sends, as
+its duration includes their time. Receivers running in another thread than their send (sync
+receivers under asend()) get a wrapper of their own for the call.
+
+Statements are kept as Django sends them to the driver, placeholders and all: parameters may hold
+password hashes or session keys, so they are never read. The feed's own queries (muted) and those
+of async receivers, which run in other threads, are not counted.
+"""
+
+from time import perf_counter
+from typing import Any
+
+from feed.muting import is_muted
+
+
+class QueryCounter:
+    """One receiver's queries: how many, how long, and its distinct statements (up to a limit)."""
+
+    __slots__ = ("count", "limit", "ms", "statements")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit  # Distinct statements kept; all are counted.
+        self.count = 0
+        self.ms = 0.0
+        self.statements: dict[str, list[float]] = {}  # sql -> [times run, ms]
+
+    def add(self, sql: str, elapsed: float) -> None:
+        self.count += 1
+        self.ms += elapsed
+        seen = self.statements.get(sql)
+        if seen is not None:
+            seen[0] += 1
+            seen[1] += elapsed
+        elif len(self.statements) < self.limit:
+            self.statements[sql] = [1, elapsed]
+
+    def facts(self, raw: bool, length: int) -> dict[str, Any]:
+        """What the feed stores for the receiver: counts, time, the statements without values."""
+        if not self.count:
+            return {"queries": 0}
+        facts = {
+            "queries": self.count,
+            "query_ms": round(self.ms, 3),
+            "sql": [
+                [sql[:length], int(times), round(ms, 3)]
+                for sql, (times, ms) in self.statements.items()
+            ],
+        }
+        if raw:
+            # Queries while loaddata sends raw=True: the receiver reads a half-loaded database.
+            facts["raw_queries"] = self.count
+        return facts
+
+
+class SendWatch:
+    """The execute wrapper of one send: each query goes to the counter of its running receiver."""
+
+    __slots__ = ("counter", "entered")
+
+    def __init__(self) -> None:
+        self.counter: QueryCounter | None = None  # The running receiver's, set by the probes.
+        self.entered: list[Any] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        counter = self.counter
+        if counter is None or is_muted():
+            return execute(sql, params, many, context)
+        start = perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            counter.add(sql, (perf_counter() - start) * 1000)
+
+    def enter(self, databases: list[Any]) -> "SendWatch":
+        """Watch these database connections (this thread's) until leave()."""
+        for connection in databases:
+            wrapper = connection.execute_wrapper(self)
+            wrapper.__enter__()
+            self.entered.append(wrapper)
+        return self
+
+    def leave(self) -> None:
+        while self.entered:
+            self.entered.pop().__exit__(None, None, None)
+
+
+def repeated(calls: list[dict[str, Any]], threshold: int) -> set[str]:
+    """Receivers that ran one statement at least `threshold` times in one chain.
+
+    Counted across all of a receiver's calls in the chain, so a receiver of post_save running one
+    query per saved row (an N+1 through signals) is caught as surely as a loop in one call.
+    """
+    totals: dict[tuple[str, str], int] = {}
+    for call in calls:
+        for sql, times, _ms in call.get("sql", ()):
+            key = (call["name"], sql)
+            totals[key] = totals.get(key, 0) + times
+    return {name for (name, _sql), times in totals.items() if times >= threshold}

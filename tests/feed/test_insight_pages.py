@@ -1,0 +1,49 @@
+"""Queries, flags, SQL, on_commit fates and skips as the feed and the waterfall show them."""
+
+import re
+
+import pytest
+
+from feed.models import Event
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def created_user_event() -> Event:
+    return Event.objects.get(signal="post_save", sender="auth.User", args__created=True)
+
+
+def receiver_row(html: str, name: str) -> str:
+    """The waterfall row of a receiver, from its label to its duration."""
+    found = re.search(rf"<code>{name}</code>.*?class=\"wf-ms\"", html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_the_waterfall_shows_create_profiles_query_count(client, sign_up):
+    sign_up(client, "counted@example.com")
+    event = created_user_event()
+    (stored,) = [each for each in event.receivers if each["short"] == "create_profile"]
+    html = client.get(f"/feed/requests/{event.chain}/").content.decode()
+    assert f"· {stored['queries']} queries" in receiver_row(html, "create_profile")
+
+
+def test_the_waterfall_offers_create_profiles_sql(client, sign_up):
+    sign_up(client, "counted@example.com")
+    event = created_user_event()
+    html = client.get(f"/feed/requests/{event.chain}/").content.decode()
+    assert "INSERT INTO &quot;profiles_profile&quot;" in receiver_row(html, "create_profile")
+
+
+def test_the_feed_shows_a_skip_as_receivers_skipped(client, sign_up):
+    sign_up(client, "skipped@example.com")
+    html = client.get("/feed/").content.decode()
+    meta = re.search(r'data-signal="update\(\)".*?class="event-meta">(.*?)</span>', html, re.S)
+    assert meta.group(1).startswith("1 receiver skipped")
+
+
+def test_the_feed_shows_a_discarded_callback(client):
+    client.post("/playground/rollback/")
+    html = client.get("/feed/").content.decode()
+    assert re.search(
+        r"on_commit <code>[^<]+</code> on default: <strong>discarded by rollback", html
+    )
