@@ -66,7 +66,8 @@ def test_local_mail_goes_to_the_console(settings_from_env):
 
 
 def test_allauth_rate_limits_are_kept_unless_set(settings_from_env):
-    assert settings_from_env()["ACCOUNT_RATE_LIMITS"] == {}
+    limits = settings_from_env()["ACCOUNT_RATE_LIMITS"]
+    assert limits.keys().isdisjoint({"signup", "login", "login_failed"})
 
 
 def test_per_ip_rate_limits_are_adjustable(settings_from_env):
@@ -75,11 +76,11 @@ def test_per_ip_rate_limits_are_adjustable(settings_from_env):
         DJANGO_RATE_LIMIT_LOGIN="300/m/ip",
         DJANGO_RATE_LIMIT_LOGIN_FAILED="100/m/ip,5/300s/key",
     )["ACCOUNT_RATE_LIMITS"]
-    assert limits == {
+    assert limits | {
         "signup": "200/m/ip",
         "login": "300/m/ip",
         "login_failed": "100/m/ip,5/300s/key",
-    }
+    } == limits
 
 
 def test_media_storage_is_configurable(settings_from_env):
