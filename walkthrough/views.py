@@ -7,8 +7,7 @@ from walkthrough.steps import progress
 
 
 def _render(request: HttpRequest, template: str) -> HttpResponse:
-    steps = progress(visitor_of(request))
-    return render(request, template, {"steps": steps, "done": sum(s.done for s in steps)})
+    return render(request, template, {"walkthrough": progress(visitor_of(request))})
 
 
 @require_GET
