@@ -25,6 +25,8 @@ from feed.summaries import mask_emails, safe_args, summarise
 
 logger = logging.getLogger(__name__)
 
+LABEL_LENGTH = 40  # Event.origin holds method, path (150) and label within its 200 characters.
+
 # The request chain of this context, set when request_started is sent.
 current_chain: ContextVar["Chain | None"] = ContextVar("feed_chain", default=None)
 # The receiver running in this context: the parent of any send made inside it.
@@ -38,6 +40,17 @@ def claim(visitor: str) -> None:
     chain = current_chain.get()
     if chain is not None:
         chain.visitor = visitor
+
+
+def name_chain(label: str) -> None:
+    """Name what the request being recorded in this context did, e.g. a playground operation.
+
+    The feed shows the label beside the request's method and path, which alone cannot tell apart
+    requests to one URL pattern (`POST /playground/<slug>/`).
+    """
+    chain = current_chain.get()
+    if chain is not None:
+        chain.label = label[:LABEL_LENGTH]
 
 
 def is_muted() -> bool:
@@ -96,6 +109,7 @@ class Chain:
         self.id = uuid.uuid4()
         self.kind, self.origin, self.path, self.ignored = kind, origin, path, ignored
         self.visitor = ""
+        self.label = ""
         self.sends: list[Send] = []
         self.started = perf_counter()
         self.wall = datetime.now(UTC)
@@ -118,6 +132,8 @@ class Chain:
         origin = self.origin
         if self.kind == Origin.REQUEST:
             origin = f"{self.origin} {redact_path(self.path)}"
+        if self.label:
+            origin = f"{origin} · {self.label}"
         return [send.record(origin) for send in self.sends]
 
 

@@ -23,8 +23,13 @@ DEFAULTS: dict[str, Any] = {
     # Path prefixes of other apps' pages that only read the feed: recording their requests would
     # make new events, which refresh them, which would make new events, forever.
     "FEED_QUIET_PATHS": (),
-    # How many recent requests the sidebar shows.
+    # How many recent requests the sidebar shows, and each page of the feed's history.
     "FEED_PANEL_CHAINS": 12,
+    "FEED_PAGE_CHAINS": 20,
+    # The cookie that keeps a visitor's "show Django's internals" choice (anonymous visitors too).
+    "FEED_INTERNALS_COOKIE": "signal_lab_internals",
+    # Models whose rows' names are public, with the naming field: pk_set shows them beside ids.
+    "FEED_NAMED_MODELS": {},
 }
 
 

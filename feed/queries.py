@@ -6,6 +6,7 @@ For example, whether this browser's signup has shown in its feed since a step be
               receiver="create_profile", since=step_started_at, created=True)
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,7 +15,9 @@ from django.db.models import Max
 from django.http import HttpRequest
 
 from feed.chains import muted
+from feed import plumbing
 from feed.models import Event, EventQuerySet
+from feed.names import pk_names
 from feed.tree import ChainView, build_chain, group_chains
 
 EVERYONE = None  # Pass as the visitor to read every event (staff only).
@@ -33,7 +36,7 @@ def events_for(visitor: str | None) -> EventQuerySet:
     return Event.objects.for_visitor(visitor) if visitor else Event.objects.none()
 
 
-def first_fired(
+def _matching(
     visitor: str,
     signal: str,
     *,
@@ -42,14 +45,11 @@ def first_fired(
     inside: str | None = None,
     since: datetime | None = None,
     after: int = 0,
+    newest: bool = False,
     **args: Any,
 ) -> Event | None:
-    """The visitor's oldest send of `signal` after event id `after` matching every condition.
-
-    `receiver` must have answered it and `inside` must be the receiver whose work sent it (both
-    by qualified or short name); remaining keywords must equal its recorded arguments.
-    """
-    events = events_for(visitor).of_signal(signal).filter(id__gt=after).order_by("id")
+    events = events_for(visitor).of_signal(signal).filter(id__gt=after)
+    events = events.order_by("-id" if newest else "id")
     if sender is not None:
         events = events.filter(sender=sender)
     if since is not None:
@@ -63,6 +63,27 @@ def first_fired(
             if inside is None or _sent_inside(event, inside):
                 return event
     return None
+
+
+def first_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
+    """The visitor's oldest send of `signal` after event id `after` matching every condition.
+
+    `receiver` must have answered it and `inside` must be the receiver whose work sent it (both
+    by qualified or short name); `since` bounds its time; other keywords must equal its recorded
+    arguments.
+    """
+    return _matching(visitor, signal, **conditions)
+
+
+def last_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
+    """The visitor's newest send of `signal` matching every condition (as first_fired)."""
+    return _matching(visitor, signal, newest=True, **conditions)
+
+
+def chain_end(event: Event) -> int:
+    """The id of the last event of the chain this event belongs to."""
+    with muted():
+        return Event.objects.filter(chain=event.chain).aggregate(end=Max("id"))["end"]
 
 
 def has_fired(visitor: str, signal: str, **conditions: Any) -> bool:
@@ -83,15 +104,38 @@ def _sent_inside(event: Event, receiver: str) -> bool:
 def _chains(events: EventQuerySet, heads: list[dict[str, Any]]) -> list[ChainView]:
     ids = [head["chain"] for head in heads]
     with muted():
-        return group_chains(list(events.filter(chain__in=ids)))
+        found = list(events.filter(chain__in=ids))
+        return group_chains(found, pk_names(found))
+
+
+@dataclass
+class ChainPage:
+    chains: list[ChainView]  # Newest first.
+    older: int | None  # The `before` of the next, older page; None on the oldest page.
+
+
+def chain_page(
+    visitor: str | None, limit: int, before: int | None = None, lessons_only: bool = False
+) -> ChainPage:
+    """A page of the chains a visitor may see, newest first, older than the cursor `before`.
+
+    With `lessons_only`, requests that sent nothing but Django's plumbing are left out.
+    """
+    events = events_for(visitor)
+    keyed = events.filter(plumbing.lesson()) if lessons_only else events
+    heads = keyed.values("chain").annotate(last=Max("id"))
+    if before is not None:
+        heads = heads.filter(last__lt=before)
+    with muted():
+        heads = list(heads.order_by("-last")[: limit + 1])
+    older = heads[limit - 1]["last"] if len(heads) > limit else None
+    chains = list(reversed(_chains(events, heads[:limit])))
+    return ChainPage(chains, older)
 
 
 def recent_chains(visitor: str | None, limit: int) -> list[ChainView]:
     """The newest `limit` chains a visitor may see, newest first."""
-    events = events_for(visitor)
-    with muted():
-        heads = list(events.values("chain").annotate(last=Max("id")).order_by("-last")[:limit])
-    return list(reversed(_chains(events, heads)))
+    return chain_page(visitor, limit).chains
 
 
 def chains_after(visitor: str | None, after: int, limit: int = 20) -> list[ChainView]:
@@ -107,4 +151,4 @@ def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
     """One chain, if this visitor may see it."""
     with muted():
         events = list(events_for(visitor).filter(chain=chain))
-    return build_chain(events) if events else None
+    return build_chain(events, pk_names(events)) if events else None

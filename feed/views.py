@@ -12,9 +12,10 @@ from django.http import (
     HttpResponseForbidden,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.conf import settings
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -41,16 +42,34 @@ def _viewer(request: HttpRequest) -> str | None:
     return queries.EVERYONE if sees_everyone(request) else queries.visitor_of(request)
 
 
-def panel_context(request: HttpRequest) -> dict[str, Any]:
-    """What the feed panel beside every page needs; its reads are never recorded."""
+def shows_internals(request: HttpRequest) -> bool:
+    """Whether this browser asked to see Django's plumbing (kept in a cookie, so anyone can)."""
+    return request.COOKIES.get(feed_setting("FEED_INTERNALS_COOKIE")) == "1"
+
+
+def panel_context(
+    request: HttpRequest, history: bool = False, before: int | None = None
+) -> dict[str, Any]:
+    """What the feed panel needs: beside every page, or as a page of the history (/feed/).
+
+    With `before`, an older page of the history: nothing new streams into it.
+    """
     everyone = sees_everyone(request)
-    chains = queries.recent_chains(_viewer(request), feed_setting("FEED_PANEL_CHAINS"))
-    after = max((chain.last_id for chain in chains), default=0)
+    internals = shows_internals(request)
+    limit = feed_setting("FEED_PAGE_CHAINS" if history else "FEED_PANEL_CHAINS")
+    page = queries.chain_page(_viewer(request), limit, before, lessons_only=not internals)
+    after = max((chain.last_id for chain in page.chains), default=0)
     scope = {"scope": "all"} if everyone else {}
+    older = f"{reverse('feed:panel')}?{urlencode({'before': page.older})}" if page.older else ""
     return {
         "feed_enabled": feed_setting("FEED_ENABLED"),
         "families": Family.values,
-        "chains": chains,
+        "chains": page.chains,
+        "older_url": older,
+        "history": history,
+        "before": before,
+        "live": before is None,
+        "show_internals": internals,
         "everyone": everyone,
         "can_see_everyone": request.user.is_staff,
         "stream_url": f"{reverse('feed:stream')}?{urlencode({'after': after, **scope})}",
@@ -60,9 +79,40 @@ def panel_context(request: HttpRequest) -> dict[str, Any]:
 
 @require_GET
 def panel(request: HtmxHttpRequest) -> HttpResponse:
-    """The feed as a page of its own (phones, direct links), or its panel for htmx."""
+    """The feed as a page of its own: every retained request, a page at a time, newest first."""
+    before = _int(request.GET.get("before")) or None
     template = "feed/feed.html#panel" if request.htmx else "feed/feed.html"
-    return render(request, template, panel_context(request))
+    return render(request, template, panel_context(request, history=True, before=before))
+
+
+def _redrawn_panel(request: HttpRequest) -> HttpResponse:
+    """The panel again after a switch, as it was: beside a page, or a page of the history."""
+    history = request.POST.get("history") == "1"
+    before = _int(request.POST.get("before")) or None
+    return render(request, "feed/feed.html#panel", panel_context(request, history, before))
+
+
+@require_POST
+def choose_internals(request: HtmxHttpRequest) -> HttpResponse:
+    """Show or fold Django's plumbing; the choice is kept in a cookie for a year."""
+    show = request.POST.get("show") == "1"
+    # The panel about to be drawn reads the choice from the request, like the next page will.
+    request.COOKIES[feed_setting("FEED_INTERNALS_COOKIE")] = "1" if show else "0"
+    if request.htmx:
+        response = _redrawn_panel(request)
+    else:
+        back = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()})
+        response = redirect(back if safe else reverse("feed:panel"))
+    response.set_cookie(
+        feed_setting("FEED_INTERNALS_COOKIE"),
+        "1" if show else "0",
+        max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
 
 
 @require_POST
@@ -71,7 +121,7 @@ def choose_scope(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         return HttpResponseForbidden()
     request.session[EVERYONE_KEY] = request.POST.get("everyone") == "1"
-    return render(request, "feed/feed.html#panel", panel_context(request))
+    return _redrawn_panel(request)
 
 
 @require_GET

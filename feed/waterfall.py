@@ -26,6 +26,12 @@ class Row:
     x: str
     width: str
     outcome: str = ""
+    event_id: int | None = None  # Event rows: the walkthrough links to them by this id.
+    internal: bool = False
+
+    @property
+    def ran(self) -> bool:
+        return self.outcome != "not run"
 
 
 class Axis:
@@ -66,13 +72,14 @@ def _add(rows: list[Row], axis: Axis, node: EventNode, depth: int) -> None:
     x, width = axis.bar(event.offset_ms, event.duration_ms)
     label = f"{event.signal} · {event.sender}"
     rows.append(
-        Row("event", label, event.summary, event.family, depth, event.duration_ms, x, width)
-    )
+        Row("event", label, event.summary, event.family, depth, event.duration_ms, x, width,
+            event_id=event.id, internal=node.internal)
+    )  # fmt: skip
     for receiver in node.receivers:
         x, width = axis.bar(receiver.offset_ms, receiver.duration_ms)
         rows.append(
             Row("receiver", receiver.short, receiver.location, event.family, depth + 1,
-                receiver.duration_ms, x, width, receiver.outcome)
+                receiver.duration_ms, x, width, receiver.outcome, internal=node.internal)
         )  # fmt: skip
         for child in receiver.children:
             _add(rows, axis, child, depth + 2)

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from feed.capture import sends_during
+from feed.chains import name_chain
 from feed.queries import visitor_of
 from playground.models import SandboxNote
 from playground.operations import MAX_NOTES, OPERATIONS, SandboxFull
@@ -29,6 +30,7 @@ def run(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     operation = OPERATIONS.get(slug)
     if operation is None:
         raise Http404("No such playground operation.")
+    name_chain(operation.title)
     # connection_created belongs to the request, not to the operation: connect before capturing.
     connection.ensure_connection()
     with sends_during() as sent:

@@ -179,6 +179,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FEED_ENABLED = env_bool("DJANGO_FEED_ENABLED", True)
 # The walkthrough's steps refresh on every new event: recording those refreshes would loop.
 FEED_QUIET_PATHS = ["/walkthrough/"]
+# Topics are public: the feed names them beside the ids m2m_changed carries.
+FEED_NAMED_MODELS = {"profiles.Topic": "name"}
 
 LOGGING = {
     "version": 1,

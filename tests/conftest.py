@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from feed.conf import feed_setting
+
 PASSWORD = "correct-horse-battery-staple"
 
 
@@ -41,3 +43,10 @@ def sign_up(password):
         return client.post("/accounts/signup/", data)
 
     return post
+
+
+@pytest.fixture
+def internals_shown(client) -> Client:
+    """The test client with "show Django's internals" switched on, as the switch's cookie does."""
+    client.cookies[feed_setting("FEED_INTERNALS_COOKIE")] = "1"
+    return client

@@ -1,0 +1,54 @@
+"""What the feed says about built-in signals: a one-line explanation and the documentation's entry."""
+
+import django
+
+DJANGO_DOCS = f"https://docs.djangoproject.com/en/{django.VERSION[0]}.{django.VERSION[1]}/"
+ALLAUTH_DOCS = "https://docs.allauth.org/en/latest/account/signals.html"
+
+# Where each module's signals are documented; the entry's anchor is the signal's dotted path.
+PAGES = {
+    "django.db.models.signals": "ref/signals/",
+    "django.core.signals": "ref/signals/",
+    "django.db.backends.signals": "ref/signals/",
+    "django.test.signals": "ref/signals/",
+    "django.contrib.auth.signals": "ref/contrib/auth/",
+    "django.tasks.signals": "ref/tasks/",
+}
+
+EXPLAINED = {
+    "pre_init": "Sent at the start of a model's __init__: for every instance built, rows loaded included.",
+    "post_init": "Sent at the end of a model's __init__.",
+    "pre_save": "Sent by Model.save() before the row is written.",
+    "post_save": "Sent by Model.save() after the row is written; created says whether it was new.",
+    "pre_delete": "Sent before a model instance is deleted, by delete() and by cascades.",
+    "post_delete": "Sent after a model instance is deleted.",
+    "m2m_changed": "Sent when a many-to-many relation changes: add(), remove(), clear(), set().",
+    "class_prepared": "Sent once per model class, when Django has built it.",
+    "pre_migrate": "Sent by migrate before it changes the database.",
+    "post_migrate": "Sent by migrate after it has run.",
+    "request_started": "Sent when Django starts handling a request.",
+    "request_finished": "Sent when Django has delivered the response.",
+    "got_request_exception": "Sent when a view raises an exception Django did not expect.",
+    "setting_changed": "Sent when a test changes a setting.",
+    "template_rendered": "Sent by the test runner each time a template is rendered.",
+    "connection_created": "Sent when Django opens a database connection.",
+    "user_logged_in": "Sent after a user logs in.",
+    "user_logged_out": "Sent when a user logs out, before the session is flushed.",
+    "user_login_failed": "Sent when a login fails; the password is never passed on.",
+}
+
+
+def docs_url(signal: str, module: str) -> str:
+    """The documentation entry of a Django or allauth signal; "" for the project's own."""
+    if module in PAGES:
+        return f"{DJANGO_DOCS}{PAGES[module]}#{module}.{signal}"
+    if module.startswith("django."):
+        return f"{DJANGO_DOCS}ref/signals/"
+    if module.startswith("allauth."):
+        return ALLAUTH_DOCS
+    return ""
+
+
+def explain(signal: str, module: str) -> str:
+    """One line on what a built-in signal means; "" for signals defined outside Django."""
+    return EXPLAINED.get(signal, "") if module.startswith("django.") else ""
