@@ -30,7 +30,7 @@ format: $(VENV)/.test-deps
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-# Every benchmark, one after another (about three minutes); the README has their figures.
+# Every benchmark, one after another (about three minutes); docs/benchmarks.md has their figures.
 bench: $(VENV)/.run-deps
 	for script in bench/avatars.py bench/feed_latency.py bench/recorder_overhead.py bench/idle_streams.py; do \
 		$(PY) $$script || exit 1; done

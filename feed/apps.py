@@ -7,11 +7,12 @@ class FeedConfig(AppConfig):
     verbose_name = "Live signal feed"
 
     def ready(self) -> None:
-        from feed import recorder
+        from feed import hub, notify, recorder
         from feed.checks import check_middleware
         from feed.conf import feed_setting
 
         checks.register(check_middleware)
+        notify.on_written(hub.wake_local)
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
         if feed_setting("FEED_ENABLED"):
             recorder.install()

@@ -4,7 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from feed.chains import Send, current_chain
+from feed.chains import Send
+from feed.context import current_chain
 
 
 @dataclass(frozen=True)

@@ -1,105 +1,22 @@
-"""In-memory records of signal sends, kept per request (a chain) until written in one go.
-
-Context variables tie each send to the request that caused it and to the receiver running when it
-was sent, so simultaneous requests, threads and tasks never mix their chains.
-"""
+"""In-memory records of signal sends, kept per request (a chain) until written in one go."""
 
 import itertools
 import logging
-import sys
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from time import perf_counter
 from typing import Any
 
 from django.dispatch import Signal
-from django.urls import Resolver404, resolve
 
+from feed.labels import error_text
 from feed.models import Origin
-from feed.registry import ReceiverInfo, name_of, sender_label
-from feed.summaries import mask_emails, safe_args, summarise
+from feed.naming import name_of, sender_label
+from feed.paths import redact_path
+from feed.receiver_info import ReceiverInfo
+from feed.summaries import safe_args, summarise
 
 logger = logging.getLogger(__name__)
-
-LABEL_LENGTH = 40  # Event.origin holds method, path (150) and label within its 200 characters.
-
-# The request chain of this context, set when request_started is sent.
-current_chain: ContextVar["Chain | None"] = ContextVar("feed_chain", default=None)
-# The receiver running in this context: the parent of any send made inside it.
-current_call: ContextVar["Call | None"] = ContextVar("feed_call", default=None)
-# The feed's own work (writing, pruning, reading events) is never recorded.
-_muted: ContextVar[bool] = ContextVar("feed_muted", default=False)
-
-
-def claim(visitor: str) -> None:
-    """Give the request being recorded in this context to a visitor."""
-    chain = current_chain.get()
-    if chain is not None:
-        chain.visitor = visitor
-
-
-def name_chain(label: str) -> None:
-    """Name what the request being recorded in this context did, e.g. a playground operation.
-
-    The feed shows the label beside the request's method and path, which alone cannot tell apart
-    requests to one URL pattern (`POST /playground/<slug>/`).
-    """
-    chain = current_chain.get()
-    if chain is not None:
-        chain.label = label[:LABEL_LENGTH]
-
-
-def is_muted() -> bool:
-    return _muted.get()
-
-
-@contextmanager
-def muted() -> Iterator[None]:
-    """Run the feed's own database work without recording the signals it causes."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
-
-
-def error_text(error: BaseException) -> str:
-    try:
-        message = str(error)
-    except Exception:
-        message = ""
-    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
-    return mask_emails(text)[:300]
-
-
-def process_label() -> str:
-    """What to call work done outside requests: "manage.py migrate", "shell", "pytest"."""
-    argv = sys.argv or ["python"]
-    program = Path(argv[0])
-    name = program.parent.name if program.name == "__main__.py" else program.name
-    if name in {"manage.py", "django-admin"} and len(argv) > 1:
-        return f"{name} {argv[1]}"
-    return name or "python"
-
-
-def redact_path(path: str) -> str:
-    """The path with URL arguments replaced by their names, so reset keys and tokens never show."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return path[:150]
-    named = [(f"<{key}>", str(value)) for key, value in match.kwargs.items()]
-    arguments = [*named, *(("<arg>", str(value)) for value in match.args)]
-    # Longest first, so a short value inside a longer one cannot split it; from the right,
-    # because arguments follow the literal parts of a route.
-    for name, value in sorted(arguments, key=lambda pair: -len(pair[1])):
-        head, found, tail = path.rpartition(value)
-        path = f"{head}{name}{tail}" if found and value else path
-    return path[:150]
 
 
 class Chain:
@@ -109,20 +26,22 @@ class Chain:
         self.id = uuid.uuid4()
         self.kind, self.origin, self.path, self.ignored = kind, origin, path, ignored
         self.visitor = ""
-        self.label = ""
+        self.label = ""  # What the request did, named by the view (feed.context.name_chain).
         self.sends: list[Send] = []
         self.started = perf_counter()
         self.wall = datetime.now(UTC)
         self._seq = itertools.count()
 
-    def add(self, signal: Signal, sender: Any, named: dict[str, Any], method: str) -> "Send":
-        send = Send(self, next(self._seq), signal, sender, named, method, current_call.get())
+    def add(
+        self, signal: Signal, sender: Any, named: dict[str, Any], method: str, parent: "Call | None"
+    ) -> "Send":
+        """Record a send; `parent` is the receiver whose work made it (None at the top)."""
+        send = Send(self, next(self._seq), signal, sender, named, method, parent)
         self.sends.append(send)
         return send
 
-    def fold_instance(self) -> None:
+    def fold_instance(self, call: "Call | None") -> None:
         """Count a pre_init/post_init send on the send whose receiver runs, else on the first."""
-        call = current_call.get()
         target = call.send if call is not None else (self.sends[0] if self.sends else None)
         if target is not None:
             target.instances += 1

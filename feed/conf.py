@@ -32,6 +32,19 @@ DEFAULTS: dict[str, Any] = {
     "FEED_NAMED_MODELS": {},
 }
 
+# Fixed by the schema or the protocol, not tunable: what the recorder cuts stored texts to
+# (feed.models.Event's columns use the same constants), and how the stream pages and retries.
+ERROR_LENGTH = 300
+SUMMARY_LENGTH = 200
+SENDER_LENGTH = 100
+PATH_LENGTH = 150
+LABEL_LENGTH = 40  # A view's name for its request: origin holds method, path and label.
+ARGUMENT_LENGTH = 60
+NAME_LENGTH = 40  # An email's local part or a login name in a summary.
+MAX_PKS = 20  # Primary keys kept per m2m_changed send.
+STREAM_BATCH = 20  # Chains per read of the live stream (and of a poll).
+STREAM_RETRY_MS = 2000  # SSE `retry:` after a dropped connection.
+
 
 def feed_setting(name: str) -> Any:
     """The project's value of a FEED_* setting, or the feed's default."""

@@ -1,4 +1,4 @@
-"""What the feed says about built-in signals: a one-line explanation and the documentation's entry."""
+"""What the feed says about built-in signals: one line of explanation and the docs' entry."""
 
 import django
 
@@ -16,7 +16,7 @@ PAGES = {
 }
 
 EXPLAINED = {
-    "pre_init": "Sent at the start of a model's __init__: for every instance built, rows loaded included.",
+    "pre_init": "Sent at the start of a model's __init__: for every instance, loaded rows too.",
     "post_init": "Sent at the end of a model's __init__.",
     "pre_save": "Sent by Model.save() before the row is written.",
     "post_save": "Sent by Model.save() after the row is written; created says whether it was new.",

@@ -2,7 +2,8 @@
 
 One watcher task per process asks the database which visitors have new events and wakes only
 their streams. It runs when a write in this process pokes it, when PostgreSQL NOTIFY says another
-process wrote, and every FEED_POLL_SECONDS as a safety net (SQLite with several processes).
+process wrote (both through feed/notify.py), and every FEED_POLL_SECONDS as a safety net (SQLite
+with several processes).
 Database reads of all streams go through one small thread pool, so idle streams hold no thread
 and no connection of their own.
 """
@@ -15,13 +16,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from typing import Any
 
-import psycopg
 from django.db import connections, router
 from django.db.models import Max
 
-from feed.chains import muted
+from feed import notify
 from feed.conf import feed_setting
 from feed.models import Event
+from feed.muting import muted
 
 logger = logging.getLogger(__name__)
 _reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-reader")
@@ -104,7 +105,10 @@ class Hub:
                 subscription.ready.set()
 
     async def _watch(self) -> None:
-        listener = self.loop.create_task(self._listen()) if _postgres_alias() else None
+        alias = _postgres_alias()
+        listener = None
+        if alias is not None:
+            listener = self.loop.create_task(notify.listen(alias, self.poked.set))
         latest: int | None = None
         try:
             while True:
@@ -123,40 +127,10 @@ class Hub:
             if listener is not None:
                 listener.cancel()
 
-    async def _listen(self) -> None:
-        """Poke the watcher on every PostgreSQL NOTIFY from any process's writes."""
-        from feed.writer import NOTIFY_CHANNEL
-
-        while True:
-            try:
-                async with await psycopg.AsyncConnection.connect(
-                    _conninfo(), autocommit=True
-                ) as listening:
-                    await listening.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    self.poked.set()  # Anything written while we were not listening.
-                    async for _notify in listening.notifies():
-                        self.poked.set()
-            except psycopg.Error:
-                logger.warning("feed: LISTEN failed; polling until it reconnects", exc_info=True)
-                await asyncio.sleep(feed_setting("FEED_POLL_SECONDS") * 5)
-
 
 def _postgres_alias() -> str | None:
     alias = router.db_for_read(Event)
     return alias if connections[alias].vendor == "postgresql" else None
-
-
-def _conninfo() -> str:
-    """Where to LISTEN: the events database, as Django's settings describe it."""
-    given = connections[_postgres_alias() or "default"].settings_dict
-    params = {
-        "dbname": given.get("NAME"),
-        "user": given.get("USER"),
-        "password": given.get("PASSWORD"),
-        "host": given.get("HOST"),
-        "port": given.get("PORT"),
-    }
-    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in params.items() if v})
 
 
 def get_hub() -> Hub:

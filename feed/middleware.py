@@ -4,7 +4,7 @@ from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
-from feed.chains import claim
+from feed.context import claim
 from feed.visitors import new_visitor, remember, visitor_from_cookie
 
 

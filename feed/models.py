@@ -2,6 +2,8 @@ from datetime import datetime
 
 from django.db import models
 
+from feed.conf import ERROR_LENGTH, SUMMARY_LENGTH
+
 
 class Family(models.TextChoices):
     MODEL = "model", "Model"
@@ -52,12 +54,12 @@ class Event(models.Model):
     family = models.CharField(max_length=8, choices=Family.choices)
     method = models.CharField(max_length=12)
     sender = models.CharField(max_length=200)
-    summary = models.CharField(max_length=200)
+    summary = models.CharField(max_length=SUMMARY_LENGTH)
     args = models.JSONField(default=dict, blank=True)
     receivers = models.JSONField(default=list, blank=True)
     # pre_init/post_init sends folded in: one count here instead of one row per model instance.
     instances = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=ERROR_LENGTH, blank=True)
 
     started_at = models.DateTimeField(db_index=True)
     offset_ms = models.FloatField()

@@ -6,7 +6,6 @@ For example, whether this browser's signup has shown in its feed since a step be
               receiver="create_profile", since=step_started_at, created=True)
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -14,11 +13,10 @@ from uuid import UUID
 from django.db.models import Max
 from django.http import HttpRequest
 
-from feed.chains import muted
 from feed import plumbing
+from feed.conf import STREAM_BATCH
 from feed.models import Event, EventQuerySet
-from feed.names import pk_names
-from feed.tree import ChainView, build_chain, group_chains
+from feed.muting import muted
 
 EVERYONE = None  # Pass as the visitor to read every event (staff only).
 
@@ -101,25 +99,19 @@ def _sent_inside(event: Event, receiver: str) -> bool:
     return receiver in (answered["name"], answered["short"])
 
 
-def _chains(events: EventQuerySet, heads: list[dict[str, Any]]) -> list[ChainView]:
+def _events_of(events: EventQuerySet, heads: list[dict[str, Any]]) -> list[Event]:
     ids = [head["chain"] for head in heads]
     with muted():
-        found = list(events.filter(chain__in=ids))
-        return group_chains(found, pk_names(found))
+        return list(events.filter(chain__in=ids))
 
 
-@dataclass
-class ChainPage:
-    chains: list[ChainView]  # Newest first.
-    older: int | None  # The `before` of the next, older page; None on the oldest page.
-
-
-def chain_page(
+def page_events(
     visitor: str | None, limit: int, before: int | None = None, lessons_only: bool = False
-) -> ChainPage:
-    """A page of the chains a visitor may see, newest first, older than the cursor `before`.
+) -> tuple[list[Event], int | None]:
+    """The events of a page of `limit` chains a visitor may see, newest first, before a cursor.
 
-    With `lessons_only`, requests that sent nothing but Django's plumbing are left out.
+    Returns the cursor of the next, older page too (None on the oldest). With `lessons_only`,
+    requests that sent nothing but Django's plumbing are left out.
     """
     events = events_for(visitor)
     keyed = events.filter(plumbing.lesson()) if lessons_only else events
@@ -129,26 +121,19 @@ def chain_page(
     with muted():
         heads = list(heads.order_by("-last")[: limit + 1])
     older = heads[limit - 1]["last"] if len(heads) > limit else None
-    chains = list(reversed(_chains(events, heads[:limit])))
-    return ChainPage(chains, older)
+    return _events_of(events, heads[:limit]), older
 
 
-def recent_chains(visitor: str | None, limit: int) -> list[ChainView]:
-    """The newest `limit` chains a visitor may see, newest first."""
-    return chain_page(visitor, limit).chains
-
-
-def chains_after(visitor: str | None, after: int, limit: int = 20) -> list[ChainView]:
-    """Chains written after event id `after`, oldest first: what a resumed stream sends next."""
+def chain_events_after(visitor: str | None, after: int, limit: int = STREAM_BATCH) -> list[Event]:
+    """The events of the oldest `limit` chains written after event id `after`."""
     events = events_for(visitor)
     with muted():
         newer = events.filter(id__gt=after).values("chain").annotate(last=Max("id"))
         heads = list(newer.order_by("last")[:limit])
-    return _chains(events, heads)
+    return _events_of(events, heads)
 
 
-def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
-    """One chain, if this visitor may see it."""
+def chain_events(visitor: str | None, chain: UUID) -> list[Event]:
+    """One chain's events, if this visitor may see it (else none)."""
     with muted():
-        events = list(events_for(visitor).filter(chain=chain))
-    return build_chain(events, pk_names(events)) if events else None
+        return list(events_for(visitor).filter(chain=chain))

@@ -19,9 +19,13 @@ from django.db.models.signals import post_init, pre_init
 from django.dispatch import Signal
 
 from feed import writer
-from feed.chains import Call, Chain, Send, current_call, current_chain, is_muted, process_label
+from feed.chains import Call, Chain, Send
+from feed.context import current_call, current_chain
+from feed.labels import process_label
 from feed.models import Origin
-from feed.registry import describe
+from feed.muting import is_muted
+from feed.paths import is_ignored_path
+from feed.receiver_info import describe
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +116,7 @@ def _request_chain(named: dict[str, Any]) -> Chain:
     else:
         environ = environ or {}
         method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
-    return Chain(Origin.REQUEST, method, path, ignored=writer.is_ignored_path(path))
+    return Chain(Origin.REQUEST, method, path, ignored=is_ignored_path(path))
 
 
 def _chain_for(signal: Signal, named: dict[str, Any]) -> Chain:
@@ -138,14 +142,14 @@ def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Se
             call = current_call.get()
             chain = call.send.chain if call is not None else current_chain.get()
             if chain is not None:
-                chain.fold_instance()
+                chain.fold_instance(call)
             return None
         chain = _chain_for(signal, named)
         if chain.ignored:
             if signal is request_finished:
                 current_chain.set(None)
             return None
-        send = chain.add(signal, sender, named, method)
+        send = chain.add(signal, sender, named, method, current_call.get())
         _opening.set(send)
         return send
     except Exception:

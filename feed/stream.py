@@ -9,12 +9,9 @@ from collections.abc import AsyncIterator
 
 from django.template.loader import render_to_string
 
-from feed.conf import feed_setting
+from feed.conf import STREAM_BATCH, STREAM_RETRY_MS, feed_setting
 from feed.hub import get_hub, read
-from feed.queries import chains_after
-from feed.tree import ChainView
-
-BATCH = 20
+from feed.tree import ChainView, chains_after
 
 
 def sse_message(event_id: int, event: str, html: str) -> str:
@@ -30,7 +27,7 @@ def render_chain(chain: ChainView) -> str:
 
 def messages_after(visitor: str | None, after: int) -> tuple[list[str], int]:
     """The SSE messages of chains after event `after`, and the new resume point."""
-    chains = chains_after(visitor, after, limit=BATCH)
+    chains = chains_after(visitor, after, limit=STREAM_BATCH)
     messages = [sse_message(chain.last_id, "chain", render_chain(chain)) for chain in chains]
     return messages, max([after, *(chain.last_id for chain in chains)])
 
@@ -40,12 +37,12 @@ async def event_stream(visitor: str | None, after: int) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + feed_setting("FEED_STREAM_MAX_SECONDS")
     with get_hub().subscribe(visitor) as subscription:
-        yield "retry: 2000\n\n"
+        yield f"retry: {STREAM_RETRY_MS}\n\n"
         while True:
             messages, after = await read(messages_after, visitor, after)
             for message in messages:
                 yield message
-            if len(messages) == BATCH:
+            if len(messages) == STREAM_BATCH:
                 continue  # A backlog (a long-lost client): send it all before waiting.
             if loop.time() >= deadline:
                 return  # The browser reconnects with Last-Event-ID; permissions are re-checked.

@@ -12,12 +12,12 @@ from typing import Any
 from django.apps import AppConfig
 from django.db import models
 
-from feed.registry import sender_label
+from feed.conf import ARGUMENT_LENGTH, MAX_PKS, NAME_LENGTH, SUMMARY_LENGTH
+from feed.naming import sender_label
 
 FLAGS = {"created", "raw", "reverse", "last_attempt", "signup", "enter"}
 WORDS = {"using", "action", "setting", "method"}
 UNRECORDED = {"signal", "sender", "request", "environ", "scope", "value", "credentials"}
-MAX_PKS = 20
 EMAIL = re.compile(r"([\w.+-]{1,40})[\w.+-]*@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -58,7 +58,9 @@ def safe_args(named: dict[str, Any]) -> dict[str, Any]:
         if key in FLAGS:
             args[key] = bool(value)
         elif key in WORDS:
-            args[key] = str(value)[:60] if isinstance(value, str) else _safe_value(value)
+            args[key] = (
+                str(value)[:ARGUMENT_LENGTH] if isinstance(value, str) else _safe_value(value)
+            )
         elif key == "update_fields":
             args[key] = None if value is None else sorted(str(field) for field in value)
         elif key == "pk_set":
@@ -74,7 +76,7 @@ def safe_args(named: dict[str, Any]) -> dict[str, Any]:
 
 def mask_email(email: str) -> str:
     """An address as the feed shows it: its local part only, "alice@…"."""
-    return f"{email.partition('@')[0][:40]}@…"
+    return f"{email.partition('@')[0][:NAME_LENGTH]}@…"
 
 
 def who(user: Any) -> str:
@@ -141,7 +143,8 @@ def _other_summary(name: str, sender: Any, named: dict[str, Any]) -> str | None:
     if name == "user_login_failed":
         credentials = named.get("credentials") or {}
         login = next((str(v) for k, v in credentials.items() if k != "password"), "")
-        return f"Login failed for {mask_email(login) if '@' in login else login[:40] or 'someone'}"
+        shown = mask_email(login) if "@" in login else login[:NAME_LENGTH]
+        return f"Login failed for {shown or 'someone'}"
     if name in {"pre_migrate", "post_migrate"} and isinstance(sender, AppConfig):
         return f"{name} for {sender.label}"
     if name == "setting_changed":
@@ -158,4 +161,4 @@ def summarise(name: str, sender: Any, named: dict[str, Any]) -> str:
     """One human line: "Profile #12 of alice@… created", "m2m post_add: 2 topics on Profile #3"."""
     text = _model_summary(name, named) or _other_summary(name, sender, named)
     fallback = f"{name.replace('_', ' ').capitalize()} ({sender_label(sender)})"
-    return (text or fallback)[:200]
+    return (text or fallback)[:SUMMARY_LENGTH]

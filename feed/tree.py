@@ -6,8 +6,11 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
+from feed import queries
+from feed.conf import STREAM_BATCH
 from feed.models import Event, Origin
 from feed.plumbing import is_plumbing
+from feed.public_names import pk_names
 
 # Signal modules everyone knows: any other module is named beside the signal, so Django's
 # user_logged_in and allauth's, same name, different senders, tell themselves apart.
@@ -141,11 +144,35 @@ def build_chain(events: list[Event], names: dict[tuple[str, int], str] | None = 
     )
 
 
-def group_chains(
-    events: list[Event], names: dict[tuple[str, int], str] | None = None
-) -> list[ChainView]:
+def group_chains(events: list[Event]) -> list[ChainView]:
     """Chains of these events, oldest first."""
+    names = pk_names(events)
     ordered = sorted(events, key=lambda event: (event.chain, event.seq))
     grouped = groupby(ordered, key=lambda event: event.chain)
     chains = [build_chain(list(group), names) for _, group in grouped]
     return sorted(chains, key=lambda chain: chain.last_id)
+
+
+@dataclass
+class ChainPage:
+    chains: list[ChainView]  # Newest first.
+    older: int | None  # The `before` of the next, older page; None on the oldest page.
+
+
+def chain_page(
+    visitor: str | None, limit: int, before: int | None = None, lessons_only: bool = False
+) -> ChainPage:
+    """A page of the chains a visitor may see, newest first, older than the cursor `before`."""
+    events, older = queries.page_events(visitor, limit, before, lessons_only)
+    return ChainPage(list(reversed(group_chains(events))), older)
+
+
+def chains_after(visitor: str | None, after: int, limit: int = STREAM_BATCH) -> list[ChainView]:
+    """Chains written after event id `after`, oldest first: what a resumed stream sends next."""
+    return group_chains(queries.chain_events_after(visitor, after, limit))
+
+
+def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
+    """One chain, if this visitor may see it."""
+    events = queries.chain_events(visitor, chain)
+    return build_chain(events, pk_names(events)) if events else None

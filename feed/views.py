@@ -1,9 +1,8 @@
 """The feed's pages and fragments. None of their requests is recorded (feed/writer.py)."""
 
-import inspect
-from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     Http404,
@@ -12,69 +11,19 @@ from django.http import (
     HttpResponseForbidden,
     StreamingHttpResponse,
 )
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from feed import queries, receivers_map, waterfall
+from feed import queries, receivers_map, tree, waterfall
 from feed.conf import feed_setting
+from feed.http import HtmxHttpRequest
 from feed.hub import read
-from feed.models import Family
-from feed.registry import describe, live_receiver, source_function
+from feed.panel import EVERYONE_KEY, panel_context, viewer
+from feed.receiver_info import describe
+from feed.sources import live_receiver, source_lines
 from feed.stream import event_stream
-
-EVERYONE_KEY = "feed_everyone"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def sees_everyone(request: HttpRequest) -> bool:
-    """Whether this request reads every visitor's events: staff who switched to all events."""
-    return bool(request.user.is_staff and request.session.get(EVERYONE_KEY))
-
-
-def _viewer(request: HttpRequest) -> str | None:
-    return queries.EVERYONE if sees_everyone(request) else queries.visitor_of(request)
-
-
-def shows_internals(request: HttpRequest) -> bool:
-    """Whether this browser asked to see Django's plumbing (kept in a cookie, so anyone can)."""
-    return request.COOKIES.get(feed_setting("FEED_INTERNALS_COOKIE")) == "1"
-
-
-def panel_context(
-    request: HttpRequest, history: bool = False, before: int | None = None
-) -> dict[str, Any]:
-    """What the feed panel needs: beside every page, or as a page of the history (/feed/).
-
-    With `before`, an older page of the history: nothing new streams into it.
-    """
-    everyone = sees_everyone(request)
-    internals = shows_internals(request)
-    limit = feed_setting("FEED_PAGE_CHAINS" if history else "FEED_PANEL_CHAINS")
-    page = queries.chain_page(_viewer(request), limit, before, lessons_only=not internals)
-    after = max((chain.last_id for chain in page.chains), default=0)
-    scope = {"scope": "all"} if everyone else {}
-    older = f"{reverse('feed:panel')}?{urlencode({'before': page.older})}" if page.older else ""
-    return {
-        "feed_enabled": feed_setting("FEED_ENABLED"),
-        "families": Family.values,
-        "chains": page.chains,
-        "older_url": older,
-        "history": history,
-        "before": before,
-        "live": before is None,
-        "show_internals": internals,
-        "everyone": everyone,
-        "can_see_everyone": request.user.is_staff,
-        "stream_url": f"{reverse('feed:stream')}?{urlencode({'after': after, **scope})}",
-        "poll_url": f"{reverse('feed:poll')}?{urlencode({'after': after})}",
-    }
 
 
 @require_GET
@@ -95,9 +44,9 @@ def _redrawn_panel(request: HttpRequest) -> HttpResponse:
 @require_POST
 def choose_internals(request: HtmxHttpRequest) -> HttpResponse:
     """Show or fold Django's plumbing; the choice is kept in a cookie for a year."""
-    show = request.POST.get("show") == "1"
-    # The panel about to be drawn reads the choice from the request, like the next page will.
-    request.COOKIES[feed_setting("FEED_INTERNALS_COOKIE")] = "1" if show else "0"
+    choice = "1" if request.POST.get("show") == "1" else "0"
+    cookie = feed_setting("FEED_INTERNALS_COOKIE")
+    request.COOKIES[cookie] = choice  # The panel drawn now reads it as the next page will.
     if request.htmx:
         response = _redrawn_panel(request)
     else:
@@ -105,8 +54,8 @@ def choose_internals(request: HtmxHttpRequest) -> HttpResponse:
         safe = url_has_allowed_host_and_scheme(back, {request.get_host()})
         response = redirect(back if safe else reverse("feed:panel"))
     response.set_cookie(
-        feed_setting("FEED_INTERNALS_COOKIE"),
-        "1" if show else "0",
+        cookie,
+        choice,
         max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
@@ -128,7 +77,7 @@ def choose_scope(request: HtmxHttpRequest) -> HttpResponse:
 def poll(request: HttpRequest) -> HttpResponse:
     """Chains after `after`, newest first: the fallback where SSE is unavailable."""
     after = _int(request.GET.get("after"))
-    chains = queries.chains_after(_viewer(request), after)
+    chains = tree.chains_after(viewer(request), after)
     after = max([after, *(chain.last_id for chain in chains)])
     poll_url = f"{reverse('feed:poll')}?{urlencode({'after': after})}"
     context = {"chains": list(reversed(chains)), "poll_url": poll_url}
@@ -166,7 +115,7 @@ async def stream(request: HttpRequest) -> HttpResponse:
 @require_GET
 def chain(request: HttpRequest, chain_id: UUID) -> HttpResponse:
     """One request's signals as a waterfall: receivers' durations drawn to scale."""
-    found = queries.chain_for(_viewer(request), chain_id)
+    found = tree.chain_for(viewer(request), chain_id)
     if found is None:
         raise Http404("No such request in your feed.")
     return render(request, "feed/chain.html", {"chain": found, "rows": waterfall.rows(found)})
@@ -184,11 +133,7 @@ def source(request: HttpRequest) -> HttpResponse:
     receiver = live_receiver(request.GET.get("name", ""))
     if receiver is None:
         raise Http404("No receiver of that name is connected.")
-    function = source_function(receiver)
-    try:
-        lines, first = inspect.getsourcelines(function)
-    except (OSError, TypeError):
-        lines, first = [], 0
+    lines, first = source_lines(receiver)
     context = {
         "name": request.GET["name"],
         "location": describe(receiver).location,

@@ -9,24 +9,20 @@ import functools
 import itertools
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
-from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
 from django.db.backends.utils import CursorWrapper
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from feed import hub
-from feed.chains import Chain, muted
+from feed import notify
+from feed.chains import Chain
 from feed.conf import feed_setting
 from feed.models import Event
+from feed.muting import muted
+from feed.retention import prune
 
 logger = logging.getLogger(__name__)
 
-NOTIFY_CHANNEL = "signal_lab_feed"
 # Values the database adapts (UUID, aware datetimes, JSON); all others go to it as they are.
 PREPARED_TYPES = {"UUIDField", "DateTimeField", "JSONField"}
 LOCK_KEY = 0x5167_4C61  # Arbitrary, fixed: every process must take the same advisory lock.
@@ -34,23 +30,6 @@ _writes = itertools.count()
 # Writes that cannot run where they were asked for (an event loop's thread) run here instead,
 # and so do writes after Django closed the request's connection: this thread keeps one open.
 _offloop = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-writer")
-
-
-@functools.cache
-def _ignored_prefixes() -> tuple[str, ...]:
-    prefixes = [
-        "/" + settings.STATIC_URL.lstrip("/"),
-        "/" + settings.MEDIA_URL.lstrip("/"),
-        *feed_setting("FEED_QUIET_PATHS"),
-    ]
-    with suppress(NoReverseMatch):
-        prefixes.append(reverse("feed:panel"))
-    return tuple(prefixes)
-
-
-def is_ignored_path(path: str) -> bool:
-    """Whether a request is the feed's own (stream, fragments, pages), a file, or quiet."""
-    return path.startswith(_ignored_prefixes())
 
 
 def _in_visitor_transaction(alias: str) -> bool:
@@ -134,13 +113,12 @@ def write(rows: list[dict[str, Any]], alias: str) -> None:
                 if connection.vendor == "postgresql":
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
                 _insert(cursor, rows)
-                if connection.vendor == "postgresql":
-                    cursor.execute("SELECT pg_notify(%s, '')", [NOTIFY_CHANNEL])
+                notify.announce(cursor)
             if next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
                 prune(alias)
         except DatabaseError:
             _log_failure(alias, len(rows))
-    hub.wake_local()
+    notify.written()
 
 
 def _log_failure(alias: str, count: int) -> None:
@@ -152,14 +130,3 @@ def _log_failure(alias: str, count: int) -> None:
         logger.exception("feed: could not write %d events", count)
     else:
         logger.debug("feed: events table not migrated yet, %d events dropped", count)
-
-
-def prune(alias: str = "default") -> int:
-    """Delete events beyond the newest FEED_MAX_EVENTS or older than FEED_MAX_AGE_SECONDS."""
-    keep = feed_setting("FEED_MAX_EVENTS")
-    events = Event.objects.using(alias)
-    with muted():
-        boundary = list(events.order_by("-id").values_list("id", flat=True)[keep : keep + 1])
-        deleted = events.filter(id__lte=boundary[0]).delete()[0] if boundary else 0
-        too_old = timezone.now() - timedelta(seconds=feed_setting("FEED_MAX_AGE_SECONDS"))
-        return deleted + events.filter(started_at__lt=too_old).delete()[0]

@@ -1,18 +1,14 @@
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from feed.capture import sends_during
-from feed.chains import name_chain
+from feed.context import name_chain
+from feed.http import HtmxHttpRequest
 from feed.queries import visitor_of
 from playground.models import SandboxNote
 from playground.operations import MAX_NOTES, OPERATIONS, SandboxFull
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _context(request: HtmxHttpRequest, **extra) -> dict[str, object]:

@@ -2,17 +2,13 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
+from feed.http import HtmxHttpRequest
 from profiles.forms import AvatarForm, BioForm, DeleteAccountForm, InterestsForm
 from profiles.models import Profile
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def page_context(user_profile: Profile, **forms) -> dict[str, object]:

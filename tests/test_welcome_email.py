@@ -31,8 +31,11 @@ def test_the_welcome_email_waits_for_the_commit(
 def test_a_rolled_back_signup_sends_no_welcome(
     user, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            user_signed_up.send(sender=type(user), request=None, user=user)
-            raise RuntimeError("signup failed after the signal")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        user_signed_up.send(sender=type(user), request=None, user=user)
+        raise RuntimeError("signup failed after the signal")
     assert (callbacks, welcomes(mailoutbox)) == ([], [])

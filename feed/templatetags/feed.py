@@ -5,8 +5,8 @@ from django.template.context import RequestContext
 from django.template.loader import render_to_string
 
 from feed import glossary
-from feed.chains import muted
-from feed.views import panel_context
+from feed.muting import muted
+from feed.panel import panel_context
 
 register = template.Library()
 

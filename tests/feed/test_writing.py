@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from feed import writer
-from feed.chains import process_label
+from feed.labels import process_label
 from feed.models import Event, Origin
 from tests.feed.conftest import feed_visitor
 from tests.feed.test_recorder import ping

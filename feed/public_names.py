@@ -11,6 +11,7 @@ from django.apps import apps
 
 from feed.conf import feed_setting
 from feed.models import Event
+from feed.muting import muted
 
 
 def pk_names(events: Iterable[Event]) -> dict[tuple[str, int], str]:
@@ -25,5 +26,6 @@ def pk_names(events: Iterable[Event]) -> dict[tuple[str, int], str]:
     for label, pks in wanted.items():
         model = apps.get_model(label)
         rows = model._default_manager.filter(pk__in=pks).values_list("pk", listed[label])
-        names.update({(label, pk): str(name) for pk, name in rows})
+        with muted():
+            names.update({(label, pk): str(name) for pk, name in rows})
     return names

@@ -1,0 +1,42 @@
+"""Request paths as the recorder sees them: which to leave unrecorded, and how to show the rest."""
+
+import functools
+from contextlib import suppress
+
+from django.conf import settings
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+from feed.conf import PATH_LENGTH, feed_setting
+
+
+@functools.cache
+def _ignored_prefixes() -> tuple[str, ...]:
+    prefixes = [
+        "/" + settings.STATIC_URL.lstrip("/"),
+        "/" + settings.MEDIA_URL.lstrip("/"),
+        *feed_setting("FEED_QUIET_PATHS"),
+    ]
+    with suppress(NoReverseMatch):
+        prefixes.append(reverse("feed:panel"))
+    return tuple(prefixes)
+
+
+def is_ignored_path(path: str) -> bool:
+    """Whether a request is the feed's own (stream, fragments, pages), a file, or quiet."""
+    return path.startswith(_ignored_prefixes())
+
+
+def redact_path(path: str) -> str:
+    """The path with URL arguments replaced by their names, so reset keys and tokens never show."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return path[:PATH_LENGTH]
+    named = [(f"<{key}>", str(value)) for key, value in match.kwargs.items()]
+    arguments = [*named, *(("<arg>", str(value)) for value in match.args)]
+    # Longest first, so a short value inside a longer one cannot split it; from the right,
+    # because arguments follow the literal parts of a route.
+    for name, value in sorted(arguments, key=lambda pair: -len(pair[1])):
+        head, found, tail = path.rpartition(value)
+        path = f"{head}{name}{tail}" if found and value else path
+    return path[:PATH_LENGTH]

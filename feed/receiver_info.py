@@ -1,0 +1,74 @@
+"""Receivers described from their code objects (qualified name, file:line), never from a request."""
+
+import functools
+import inspect
+import os
+import sys
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import FunctionType, MethodType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ReceiverInfo:
+    name: str  # dotted, qualified: profiles.receivers.create_profile
+    short: str
+    location: str  # file:line, relative to the project or site-packages
+
+
+def relative_location(filename: str, line: int) -> str:
+    """file:line relative to the working directory or an import root (any project layout)."""
+    path = Path(filename)
+    for root in (Path(os.getcwd()), *(Path(entry) for entry in sys.path if entry)):
+        if path.is_relative_to(root) and "site-packages" not in path.relative_to(root).parts:
+            return f"{path.relative_to(root)}:{line}"
+    return f"{path.name}:{line}"
+
+
+def _target(receiver: Any) -> tuple[Any, str]:
+    """The function whose code runs for a receiver, and how the receiver wraps it."""
+    if isinstance(receiver, functools.partial):
+        return _target(receiver.func)[0], "partial"
+    if isinstance(receiver, MethodType):
+        return receiver.__func__, ""
+    if isinstance(receiver, FunctionType) or inspect.isbuiltin(receiver):
+        return receiver, ""
+    if callable(receiver):
+        return type(receiver).__call__, "instance"
+    return receiver, ""
+
+
+@functools.cache
+def _located(filename: str, line: int) -> str:
+    # Cached on plain values, never on the receiver, so weakly connected receivers still die.
+    return relative_location(filename, line)
+
+
+def describe(receiver: Any) -> ReceiverInfo:
+    """Qualified name and source location of a receiver (function, method, partial, callable)."""
+    target, wrapper = _target(receiver)
+    target = inspect.unwrap(target)
+    code = getattr(target, "__code__", None)
+    module = getattr(target, "__module__", None) or "?"
+    qualname = getattr(target, "__qualname__", None) or type(target).__name__
+    if code is None:
+        info = ReceiverInfo(f"{module}.{qualname}", qualname.rpartition(".")[2], "")
+    else:
+        location = _located(code.co_filename, code.co_firstlineno)
+        info = ReceiverInfo(f"{module}.{qualname}", qualname.rpartition(".")[2], location)
+    if wrapper == "partial":
+        return ReceiverInfo(f"partial({info.name})", info.short, info.location)
+    return info
+
+
+def source_function(receiver: Any) -> Callable[..., Any]:
+    """The function whose source the receivers map shows for a receiver."""
+    return inspect.unwrap(_target(receiver)[0])
+
+
+def resolve_reference(reference: Any) -> Any:
+    """A receiver from Signal.receivers: weakly connected ones are references (maybe dead)."""
+    return reference() if isinstance(reference, weakref.ReferenceType) else reference
