@@ -48,8 +48,17 @@ def test_the_internals_switch_hides_and_shows_djangos_plumbing(sized_page: Page,
 
 def test_no_page_scrolls_sideways(sized_page: Page, email: str, screenshot):
     page = sized_page
+    page.goto("/accounts/signup/")
+    assert overflow(page) <= 0, f"the signup page is {overflow(page)}px wider than the window"
+    screenshot("signup")
     sign_up(page, email)
-    for path, name in [("/", "home"), ("/playground/", "playground"), ("/feed/", "history")]:
+    pages = [
+        ("/", "home"),
+        ("/playground/", "playground"),
+        ("/feed/", "history"),
+        ("/profile/delete/", "delete-account"),
+    ]
+    for path, name in pages:
         page.goto(path)
         assert overflow(page) <= 0, f"{path} is {overflow(page)}px wider than the window"
         screenshot(name)
