@@ -12,8 +12,10 @@ PAGES = {
     "django.db.backends.signals": "ref/signals/",
     "django.test.signals": "ref/signals/",
     "django.contrib.auth.signals": "ref/contrib/auth/",
-    "django.tasks.signals": "ref/tasks/",
+    "django.tasks.signals": "ref/signals/",
 }
+# Defined in one module, documented under another.
+DOCUMENTED_AS = {"django.core.signals.setting_changed": "django.test.signals.setting_changed"}
 
 EXPLAINED = {
     "pre_init": "Sent at the start of a model's __init__: for every instance, loaded rows too.",
@@ -31,7 +33,12 @@ EXPLAINED = {
     "got_request_exception": "Sent when a view raises an exception Django did not expect.",
     "setting_changed": "Sent when a test changes a setting.",
     "template_rendered": "Sent by the test runner each time a template is rendered.",
+    "task_enqueued": "Sent once a task has been enqueued.",
+    "task_started": "Sent when a task starts running.",
+    "task_finished": "Sent when a task has finished, successfully or not.",
     "connection_created": "Sent when Django opens a database connection.",
+    "autoreload_started": "Sent when the development server's autoreloader starts watching files.",
+    "file_changed": "Sent when a file the development server's autoreloader watches changes.",
     "user_logged_in": "Sent after a user logs in.",
     "user_logged_out": "Sent when a user logs out, before the session is flushed.",
     "user_login_failed": "Sent when a login fails; the password is never passed on.",
@@ -41,7 +48,8 @@ EXPLAINED = {
 def docs_url(signal: str, module: str) -> str:
     """The documentation entry of a Django or allauth signal; "" for the project's own."""
     if module in PAGES:
-        return f"{DJANGO_DOCS}{PAGES[module]}#{module}.{signal}"
+        path = f"{module}.{signal}"
+        return f"{DJANGO_DOCS}{PAGES[module]}#{DOCUMENTED_AS.get(path, path)}"
     if module.startswith("django."):
         return f"{DJANGO_DOCS}ref/signals/"
     if module.startswith("allauth."):

@@ -5,7 +5,9 @@ import re
 import django
 import pytest
 
+from feed import glossary
 from feed.conf import feed_setting
+from feed.naming import named_signals
 from profiles.models import Topic
 from tests.feed.rows import chain_fragments, row_texts
 
@@ -128,3 +130,13 @@ def test_the_receivers_map_lists_a_receiver_connected_many_times_once(client):
     name = re.escape("StorageSettingsMixin._clear_cached_properties</code>")
     assert len(re.findall(name, html)) == 1
     assert re.search(name + r'\s*<span class="tag"[^>]*>\u00d7 [2-9]', html)
+
+
+def test_every_django_signal_has_a_line_of_explanation():
+    djangos = [name for name, _ in named_signals() if name.module.startswith("django.")]
+    assert [n.name for n in djangos if not glossary.explain(n.name, n.module)] == []
+
+
+def test_a_signal_defined_in_one_module_links_where_django_documents_it():
+    url = glossary.docs_url("setting_changed", "django.core.signals")
+    assert url.endswith("ref/signals/#django.test.signals.setting_changed")
