@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpRequest
 
 from feed import plumbing
@@ -76,6 +76,16 @@ def first_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
 def last_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
     """The visitor's newest send of `signal` matching every condition (as first_fired)."""
     return _matching(visitor, signal, newest=True, **conditions)
+
+
+def same_chain(event: Event, sends: list[tuple[str, str | None]]) -> list[int]:
+    """The ids of the sends in the chain of `event` of these (signal, sender or None), in order."""
+    wanted = Q(pk=event.pk)
+    for signal, sender in sends:
+        wanted |= Q(signal=signal, sender=sender) if sender else Q(signal=signal)
+    with muted():
+        events = Event.objects.filter(wanted, chain=event.chain).order_by("id")
+        return list(events.values_list("id", flat=True))
 
 
 def chain_end(event: Event) -> int:

@@ -69,6 +69,14 @@ def test_a_done_step_links_to_the_send_that_ticked_it(client, sign_up):
     assert f'href="/feed/requests/{ticked.chain}/#event-{ticked.id}"' in html
 
 
+def test_a_done_step_highlights_the_sends_that_go_with_it(client, sign_up):
+    sign_up(client, "walker@example.com")
+    ticked = Event.objects.get(signal="post_save", sender="auth.User", args__created=True)
+    signed_up = Event.objects.get(signal="user_signed_up")
+    html = client.get("/walkthrough/steps/", headers={"HX-Request": "true"}).content.decode()
+    assert f'data-highlight="event-{ticked.id} event-{signed_up.id}"' in html
+
+
 def test_a_login_before_logging_out_does_not_tick_the_login_step(client, sign_up, password):
     sign_up(client, "walker@example.com")  # Signing up logs in too: that login is not step four.
     assert "log-in" not in done_steps(client)

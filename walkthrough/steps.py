@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from feed.models import Event
-from feed.queries import chain_end, first_fired, last_fired
+from feed.queries import chain_end, first_fired, last_fired, same_chain
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Step:
     args: dict[str, Any] = field(default_factory=dict)
     needs: str = ""  # What must be true first, said on the step.
     note: str = ""  # What else the step's signals teach.
+    # Sends of the same request shown with the one that ticked the step: (signal, sender).
+    shows: tuple[tuple[str, str | None], ...] = ()
 
     def conditions(self) -> dict[str, Any]:
         return {"sender": self.sender, "receiver": self.receiver, **self.args}
@@ -36,7 +38,8 @@ class Step:
 class Progress:
     step: Step
     number: int
-    event: Event | None  # The send that ticked the step: the feed highlights its row.
+    event: Event | None  # The send that ticked the step.
+    rows: list[int] = field(default_factory=list)  # Event ids the feed highlights for it.
 
     @property
     def done(self) -> bool:
@@ -72,6 +75,7 @@ STEPS = [
         sender=USER,
         receiver="create_profile",
         args={"created": True},
+        shows=(("user_signed_up", None),),
         note="send_welcome_email queues the welcome email with transaction.on_commit: it is sent"
         " only once the signup is committed (locally, it prints in the server's console).",
     ),
@@ -100,6 +104,7 @@ STEPS = [
         "auth",
         "user_logged_in",
         receiver="record_login",
+        shows=(("user_logged_in", None),),
         needs="Log out first (step 2): the login that comes with signing up does not count.",
         note="record_login counts the login with QuerySet.update(), so no post_save on Profile"
         " follows: update() sends no signals (try it in the playground).",
@@ -111,6 +116,7 @@ STEPS = [
         "pre_save on Profile → resize_avatar → avatar_processed; post_save",
         "custom",
         "avatar_processed",
+        shows=(("pre_save", "profiles.Profile"), ("post_save", "profiles.Profile")),
         needs="Logged in (step 1 or 4).",
     ),
     Step(
@@ -121,6 +127,7 @@ STEPS = [
         "model",
         "m2m_changed",
         args={"action": "post_add"},
+        shows=(("m2m_changed", None),),
         needs="Logged in (step 1 or 4).",
     ),
     Step(
@@ -131,6 +138,7 @@ STEPS = [
         "model",
         "post_delete",
         sender=USER,
+        shows=(("pre_delete", None), ("post_delete", None)),
         needs="Do this last: it ends the walkthrough.",
     ),
 ]
@@ -149,5 +157,6 @@ def progress(visitor: str) -> Walkthrough:
             found = signup
         else:
             found = first_fired(visitor, step.signal, after=after, **step.conditions())
-        rows.append(Progress(step, number, found))
+        shown = same_chain(found, list(step.shows)) if found else []
+        rows.append(Progress(step, number, found, shown))
     return Walkthrough(rows)

@@ -148,21 +148,25 @@
     }
   }
 
-  // A walkthrough step's link: highlight the row that ticked it where the feed shows it,
-  // else follow the link to that request's waterfall.
+  // A walkthrough step's link: highlight the rows that ticked it where the feed shows them,
+  // focusing the first; else follow the link to that request's waterfall.
   function highlight(link, event) {
-    var row = document.querySelector("#feed #" + link.dataset.highlight);
-    if (!row) return;
+    var rows = link.dataset.highlight.split(" ").map(function (id) {
+      return document.querySelector("#feed #" + id);
+    });
+    if (!rows[0]) return;
     event.preventDefault();
     var panel = document.querySelector("[data-feed-panel]");
     if (panel) panel.open = true;
     document.querySelectorAll(".event.highlighted").forEach(function (other) {
       other.classList.remove("highlighted");
     });
-    row.classList.add("highlighted");
-    row.setAttribute("tabindex", "-1");
-    row.focus();
-    row.scrollIntoView({ block: "center" });
+    rows.forEach(function (row) {
+      if (row) row.classList.add("highlighted");
+    });
+    rows[0].setAttribute("tabindex", "-1");
+    rows[0].focus();
+    rows[0].scrollIntoView({ block: "center" });
   }
 
   document.addEventListener("click", function (event) {

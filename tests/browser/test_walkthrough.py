@@ -1,5 +1,7 @@
 """The walkthrough as a visitor does it, in Chromium, at a laptop's width and a phone's."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests import images
@@ -43,10 +45,12 @@ def test_clicking_a_step_highlights_the_row_that_ticked_it(
     sign_up(page, email)
     page.goto("/")
     open_feed(page)
-    step(page, "sign-up").get_by_role("link", name="Show the signal that ticked it").click()
+    step(page, "sign-up").get_by_role("link", name="Show the signals that ticked it").click()
     user_created = event(chain(page, "POST /accounts/signup/"), "post_save", "created")
     expect(user_created).to_have_class("event family-model highlighted")
     expect(user_created).to_be_focused()
+    signed_up = event(chain(page, "POST /accounts/signup/"), "user_signed_up", "signed up")
+    expect(signed_up).to_have_class(re.compile(r"\bhighlighted\b"))
     screenshot("highlighted")
 
 
