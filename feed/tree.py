@@ -12,6 +12,8 @@ from feed.models import Event, Origin
 from feed.plumbing import is_plumbing
 from feed.public_names import pk_names
 
+# The outcomes of a receiver that ran; any other ("not run") is shown instead of a time.
+RAN = frozenset({"returned", "raised"})
 # Signal modules everyone knows: any other module is named beside the signal, so Django's
 # user_logged_in and allauth's, same name, different senders, tell themselves apart.
 FAMILIAR_MODULES = frozenset(
@@ -36,8 +38,8 @@ class ReceiverNode:
 
     @property
     def ran(self) -> bool:
-        """False for a receiver that send() never reached, because an earlier one raised."""
-        return self.outcome != "not run"
+        """False for a receiver that never ran: send() stopped at an earlier one that raised."""
+        return self.outcome in RAN
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ReceiverNode":

@@ -8,7 +8,7 @@ show signal time to scale, and a slow receiver stands out at a glance.
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from feed.tree import ChainView, EventNode
+from feed.tree import RAN, ChainView, EventNode
 
 SCALE = 1000.0  # The bars' SVG viewBox width.
 GAPS_SHARE = 0.2  # At most this much of the axis for all the squeezed gaps together.
@@ -31,7 +31,7 @@ class Row:
 
     @property
     def ran(self) -> bool:
-        return self.outcome != "not run"
+        return self.kind == "event" or self.outcome in RAN
 
 
 class Axis:

@@ -7,6 +7,7 @@ import pytest
 
 from feed import glossary
 from feed.conf import feed_setting
+from feed.models import Event
 from feed.naming import named_signals
 from profiles.models import Topic
 from tests.feed.rows import chain_fragments, row_texts
@@ -43,6 +44,13 @@ def test_a_receiver_that_never_ran_says_so(client):
     assert any(
         r.endswith("count_sandbox_notes not run") for r in rows if r.startswith("experiment")
     )
+
+
+def test_the_waterfall_says_not_run_instead_of_a_time(client):
+    client.post("/playground/send/", headers={"HX-Request": "true"})
+    sent = Event.objects.get(signal="experiment")
+    html = client.get(f"/feed/requests/{sent.chain}/").content.decode()
+    assert re.search(r"<code>count_sandbox_notes</code>.*?wf-ms\">not run<", html, re.S)
 
 
 def test_the_two_user_logged_in_say_which_module_sent_them(signed_up):
