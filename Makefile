@@ -21,6 +21,7 @@ test: $(VENV)/.test-deps chromium
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+	$(PY) -m pytest -c tests/host/pytest.ini tests/host
 
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
@@ -32,8 +33,8 @@ format: $(VENV)/.test-deps
 
 # Every benchmark, one after another (about three minutes); docs/benchmarks.md has their figures.
 bench: $(VENV)/.run-deps
-	for script in bench/avatars.py bench/feed_latency.py bench/recorder_overhead.py bench/idle_streams.py; do \
-		$(PY) $$script || exit 1; done
+	for script in avatars feed_latency recorder_overhead idle_streams send_cost; do \
+		$(PY) -m bench.$$script || exit 1; done
 
 # Re-pin after editing pyproject.toml's dependencies.
 lock: $(VENV)/.test-deps

@@ -1,6 +1,6 @@
 """Benchmark: the project's avatar pipeline against a naive full-decode baseline.
 
-    .venv/bin/python bench/avatars.py
+    .venv/bin/python -m bench.avatars
 
 Every case (input x method) runs in a fresh subprocess, so its peak memory is its own. Peak
 memory is the worker's peak resident set size while processing (VmHWM, which counts Pillow's C
@@ -23,13 +23,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import PIL
+from PIL import Image, ImageOps, features
 
-import PIL  # noqa: E402
-from PIL import Image, ImageOps, features  # noqa: E402
-
-from profiles import avatars  # noqa: E402
+from devtools.servers import ROOT
+from profiles import avatars
 
 RUNS = 5
 TARGET_SPEED_UP = 3.0
@@ -104,8 +102,9 @@ def work(method: str, path: str) -> None:
 
 
 def measure(method: str, path: Path) -> dict:
-    command = [sys.executable, __file__, "--work", method, str(path)]
-    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    command = [sys.executable, "-m", "bench.avatars", "--work", method, str(path)]
+    run = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(run.stdout)
 
 
 def cpu_model() -> str:

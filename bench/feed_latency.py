@@ -1,6 +1,6 @@
 """Benchmark: from a signal's send to its event arriving at a live SSE client, one uvicorn process.
 
-    .venv/bin/python bench/feed_latency.py
+    .venv/bin/python -m bench.feed_latency
 
 One visitor holds /feed/stream/ open while the same visitor (same feed cookie), on a second
 connection, presses the playground's "Send a custom signal" (POST /playground/custom/, which sends
@@ -22,7 +22,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from server import Server, Visitor, machine, open_stream, serve, sse_text
+from bench.server import Server, Visitor, machine, open_stream, serve, sse_text
 
 EVENTS = 500
 WARM_UP = 10  # First requests load templates and open caches: not what a visitor waits for.

@@ -1,6 +1,6 @@
 """Benchmark: idle live streams held by one uvicorn worker, their memory and their CPU.
 
-    .venv/bin/python bench/idle_streams.py [--streams 500]
+    .venv/bin/python -m bench.idle_streams [--streams 500]
 
 Each stream belongs to a visitor of its own (distinct feed cookies, as from that many browsers,
 each got from a GET of /feed/poll/), so the hub tracks as many subscriptions as streams. The server
@@ -16,7 +16,7 @@ import resource
 import time
 from collections import Counter
 
-from server import Server, Visitor, machine, open_stream, serve, sse_text
+from bench.server import Server, Visitor, machine, open_stream, serve, sse_text
 
 IDLE_SECONDS = 20
 SETTLE_SECONDS = 3  # for the streams' first reads of the database to finish

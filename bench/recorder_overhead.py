@@ -1,6 +1,6 @@
 """Benchmark: requests per second with the feed's recorder on and off, in one run.
 
-    .venv/bin/python bench/recorder_overhead.py
+    .venv/bin/python -m bench.recorder_overhead
 
 Two uvicorn processes serve the same site, one with DJANGO_FEED_ENABLED=0, each on its own fresh
 SQLite file. Rounds alternate between them (on, off, off, on, ...) so drift on a shared machine
@@ -22,7 +22,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from server import Server, Visitor, machine, serve
+from bench.server import Server, Visitor, machine, serve
 
 CONCURRENCY = 4
 ROUNDS = 6  # per server and view; plus one warm-up round each, not counted

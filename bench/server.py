@@ -9,7 +9,6 @@ import http.client
 import os
 import platform
 import subprocess
-import sys
 import tempfile
 import urllib.parse
 from collections.abc import AsyncIterator, Iterator
@@ -21,11 +20,7 @@ from pathlib import Path
 import django
 import uvicorn
 
-ROOT = Path(__file__).resolve().parents[1]
-# Run as `python bench/x.py`: the project root is not on the path by itself.
-sys.path.insert(0, str(ROOT))
-
-from tests.servers import migrate, start_uvicorn, stop  # noqa: E402
+from devtools.servers import migrate, start_uvicorn, stop
 
 
 def machine() -> str:

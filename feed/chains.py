@@ -3,11 +3,12 @@
 import itertools
 import logging
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from time import perf_counter
 from typing import Any
 
 from django.dispatch import Signal
+from django.utils import timezone
 
 from feed.labels import error_text
 from feed.models import Origin
@@ -29,7 +30,8 @@ class Chain:
         self.label = ""  # What the request did, named by the view (feed.context.name_chain).
         self.sends: list[Send] = []
         self.started = perf_counter()
-        self.wall = datetime.now(UTC)
+        self.wall = timezone.now()  # Aware or naive as USE_TZ says: the host's choice.
+        self.complete = False  # Handed to the writer: later sends start a chain of their own.
         self._seq = itertools.count()
 
     def add(

@@ -1,9 +1,17 @@
+"""What the feed needs from the project it is installed in, said by `manage.py check`."""
+
+import importlib.util
+
 from django.conf import settings
 from django.core.checks import CheckMessage, Warning
+from django.db import connections, router
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 
 from feed.conf import feed_setting
 
 MIDDLEWARE = "feed.middleware.FeedMiddleware"
+TEMPLATES = ("feed/feed.html", "feed/chain.html", "feed/receivers.html")
 
 
 def check_middleware(app_configs=None, **kwargs) -> list[CheckMessage]:
@@ -17,3 +25,40 @@ def check_middleware(app_configs=None, **kwargs) -> list[CheckMessage]:
             )
         ]
     return []
+
+
+def check_listen(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Other processes' writes wake streams through LISTEN, which needs psycopg 3."""
+    from feed.models import Event
+
+    alias = router.db_for_read(Event)
+    if connections[alias].vendor != "postgresql" or importlib.util.find_spec("psycopg"):
+        return []
+    return [
+        Warning(
+            "The feed's events are in PostgreSQL but psycopg 3 is not installed: live streams "
+            "see other processes' events only when they poll (FEED_POLL_SECONDS).",
+            hint="Install psycopg (3) to use LISTEN/NOTIFY.",
+            id="feed.W002",
+        )
+    ]
+
+
+def check_templates(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """The feed's pages are drawn with the project's templates; the recorder works without them."""
+    missing = []
+    for name in TEMPLATES:
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:
+            missing.append(name)
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"The feed's pages cannot be drawn: no template {', '.join(missing)}.",
+            hint="Signal Lab's templates/feed/ and templates/_base.html draw them; events are "
+            "recorded either way.",
+            id="feed.W003",
+        )
+    ]

@@ -12,6 +12,13 @@ DEFAULTS: dict[str, Any] = {
     "FEED_MAX_AGE_SECONDS": 24 * 3600,
     # Prune after this many writes in a process (and on the first write).
     "FEED_PRUNE_EVERY": 200,
+    # The writer: chains waiting at most (beyond it new ones are dropped and counted), chains per
+    # transaction, seconds idle before it closes its connection, and seconds between repeated
+    # failure logs.
+    "FEED_QUEUE_SIZE": 1000,
+    "FEED_WRITE_BATCH": 50,
+    "FEED_WRITER_IDLE_SECONDS": 5.0,
+    "FEED_LOG_EVERY_SECONDS": 60.0,
     # The live stream: idle heartbeat, safety-net poll of the table, and reconnect after this
     # long so permissions are re-checked and every connection exercises Last-Event-ID.
     "FEED_HEARTBEAT_SECONDS": 15.0,

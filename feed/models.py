@@ -73,9 +73,6 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.signal} from {self.sender}"
 
-    def receiver_names(self) -> list[str]:
-        return [receiver["name"] for receiver in self.receivers]
-
     def ran(self, receiver: str) -> bool:
         """Whether a receiver answered this send, by qualified name or by its short name."""
         return any(receiver in (each["name"], each["short"]) for each in self.receivers)

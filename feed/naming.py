@@ -73,6 +73,8 @@ def _canonical(places: list[tuple[str, str]]) -> tuple[str, str]:
 def _scan() -> None:
     """Name the module-level signals of every imported module; rescan only when more are loaded."""
     global _scanned_modules
+    if len(sys.modules) == _scanned_modules:
+        return  # Nothing new imported: an unnamed signal stays unnamed, without a copy of modules.
     with _scan_lock:
         modules = list(sys.modules.items())
         if len(modules) == _scanned_modules:

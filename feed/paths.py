@@ -2,6 +2,7 @@
 
 import functools
 from contextlib import suppress
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -9,11 +10,17 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from feed.conf import PATH_LENGTH, feed_setting
 
 
+def _url_path(url: str | None) -> list[str]:
+    """The path of STATIC_URL or MEDIA_URL (which may be absolute, or unset: then none)."""
+    path = urlsplit(url or "").path.strip("/")
+    return [f"/{path}/"] if path else []
+
+
 @functools.cache
 def _ignored_prefixes() -> tuple[str, ...]:
     prefixes = [
-        "/" + settings.STATIC_URL.lstrip("/"),
-        "/" + settings.MEDIA_URL.lstrip("/"),
+        *_url_path(settings.STATIC_URL),
+        *_url_path(settings.MEDIA_URL),
         *feed_setting("FEED_QUIET_PATHS"),
     ]
     with suppress(NoReverseMatch):

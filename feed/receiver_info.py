@@ -6,6 +6,7 @@ import os
 import sys
 import weakref
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import FunctionType, MethodType
@@ -47,8 +48,24 @@ def _located(filename: str, line: int) -> str:
     return relative_location(filename, line)
 
 
+# Described once per function (a bound method by its function), held weakly so receivers still die.
+_described: "weakref.WeakKeyDictionary[Any, ReceiverInfo]" = weakref.WeakKeyDictionary()
+
+
 def describe(receiver: Any) -> ReceiverInfo:
     """Qualified name and source location of a receiver (function, method, partial, callable)."""
+    key = receiver.__func__ if isinstance(receiver, MethodType) else receiver
+    try:
+        return _described[key]
+    except (KeyError, TypeError):  # TypeError: not weakly referenceable, so never cached.
+        pass
+    info = _describe(receiver)
+    with suppress(TypeError):
+        _described[key] = info
+    return info
+
+
+def _describe(receiver: Any) -> ReceiverInfo:
     target, wrapper = _target(receiver)
     target = inspect.unwrap(target)
     code = getattr(target, "__code__", None)

@@ -13,7 +13,6 @@ from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_init, pre_init
 from django.dispatch import Signal
@@ -120,17 +119,29 @@ def _request_chain(named: dict[str, Any]) -> Chain:
 
 
 def _chain_for(signal: Signal, named: dict[str, Any]) -> Chain:
-    call = current_call.get()
-    if call is not None:
-        return call.send.chain
     if signal is request_started:
-        stale = current_chain.get()
-        if stale is not None and not stale.ignored:
-            writer.flush(stale)  # A request that never finished: keep what it recorded.
+        # A request is never inside another's work, whatever its context inherited: uvicorn
+        # starts the next request on a connection from inside the previous one's last send.
+        current_call.set(None)
         chain = _request_chain(named)
         current_chain.set(chain)
         return chain
-    return current_chain.get() or Chain(Origin.COMMAND, process_label())
+    call = current_call.get()
+    chain = call.send.chain if call is not None else current_chain.get()
+    if chain is None or chain.complete:
+        return Chain(Origin.COMMAND, process_label())
+    return chain
+
+
+def _fold_instance() -> None:
+    """Count a pre_init/post_init send on the chain it belongs to, never recording it alone."""
+    call = current_call.get()
+    chain = call.send.chain if call is not None else current_chain.get()
+    if chain is not None and not is_muted():
+        try:
+            chain.fold_instance(call)
+        except Exception:
+            logger.exception("feed: could not count a model instance")
 
 
 def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Send | None:
@@ -138,18 +149,14 @@ def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Se
     if is_muted():
         return None
     try:
-        if signal is pre_init or signal is post_init:
-            call = current_call.get()
-            chain = call.send.chain if call is not None else current_chain.get()
-            if chain is not None:
-                chain.fold_instance(call)
-            return None
         chain = _chain_for(signal, named)
         if chain.ignored:
             if signal is request_finished:
                 current_chain.set(None)
             return None
-        send = chain.add(signal, sender, named, method, current_call.get())
+        call = current_call.get()
+        parent = call if call is not None and call.send.chain is chain else None
+        send = chain.add(signal, sender, named, method, parent)
         _opening.set(send)
         return send
     except Exception:
@@ -170,10 +177,13 @@ def end(signal: Signal, send: Send, error: BaseException | None) -> Chain | None
         _opening.set(None)
         if send.parent is not None:
             return None
-        if signal is request_finished and send.chain is current_chain.get():
+        chain = send.chain
+        if signal is request_finished and chain is current_chain.get():
             current_chain.set(None)
-            return send.chain
-        return send.chain if send.chain.kind == Origin.COMMAND else None
+        elif chain.kind != Origin.COMMAND:
+            return None
+        chain.complete = True
+        return chain
     except Exception:
         logger.exception("feed: could not finish recording a send")
         return None
@@ -200,23 +210,26 @@ def _recording_sync(method: str) -> Callable[..., Any]:
 
     @functools.wraps(original)
     def recorded(self: Signal, sender: Any, **named: Any) -> Any:
+        if self is pre_init or self is post_init:
+            _fold_instance()  # Every model instance loaded sends both: keep this path short.
+            return original(self, sender, **named)
         send = begin(self, sender, named, method)
         if send is None:
             return original(self, sender, **named)
         try:
             responses = original(self, sender, **named)
         except BaseException as error:
-            writer.flush(end(self, send, error))
+            _submit(end(self, send, error))
             raise
-        writer.flush(end(self, send, None))
+        _submit(end(self, send, None))
         return _unwrap(responses)
 
     return recorded
 
 
-async def _flush_async(chain: Chain | None) -> None:
+def _submit(chain: Chain | None) -> None:
     if chain is not None:
-        await sync_to_async(writer.flush)(chain)
+        writer.submit(chain)
 
 
 def _recording_async(method: str) -> Callable[..., Any]:
@@ -224,22 +237,21 @@ def _recording_async(method: str) -> Callable[..., Any]:
 
     @functools.wraps(original)
     async def recorded(self: Signal, sender: Any, **named: Any) -> Any:
+        if self is pre_init or self is post_init:
+            _fold_instance()
+            return await original(self, sender, **named)
         send = begin(self, sender, named, method)
         if send is None:
             return await original(self, sender, **named)
         try:
             responses = await original(self, sender, **named)
         except BaseException as error:
-            await _flush_async(end(self, send, error))
+            _submit(end(self, send, error))
             raise
-        await _flush_async(end(self, send, None))
+        _submit(end(self, send, None))
         return _unwrap(responses)
 
     return recorded
-
-
-def is_installed() -> bool:
-    return bool(_originals)
 
 
 def install() -> None:

@@ -160,5 +160,6 @@ def _other_summary(name: str, sender: Any, named: dict[str, Any]) -> str | None:
 def summarise(name: str, sender: Any, named: dict[str, Any]) -> str:
     """One human line: "Profile #12 of alice@… created", "m2m post_add: 2 topics on Profile #3"."""
     text = _model_summary(name, named) or _other_summary(name, sender, named)
-    fallback = f"{name.replace('_', ' ').capitalize()} ({sender_label(sender)})"
-    return (text or fallback)[:SUMMARY_LENGTH]
+    if not text:
+        text = f"{name.replace('_', ' ').capitalize()} ({sender_label(sender)})"
+    return text[:SUMMARY_LENGTH]

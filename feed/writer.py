@@ -1,21 +1,29 @@
-"""Writing recorded chains: one bulk insert, outside the visitor's transaction, never failing them.
+"""The one write path: completed chains go through a bounded queue to one writer thread.
+
+The writer thread writes on its own database connection, so recording never runs a query on a
+connection the host's code uses (its query counts, debug toolbar and transactions never see it).
+A chain completed inside the host's transaction waits for its commit and is forgotten on
+rollback. Nothing here raises into the host's code: failures are logged (rate-limited), counted
+and dropped, and when the queue is full new chains are dropped and counted.
 
 Inserts are serialised (PostgreSQL: an advisory lock held to commit; SQLite: its single writer),
 so event ids grow in commit order and a reader that remembers the last id it saw misses nothing.
 """
 
-import asyncio
 import functools
 import itertools
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+import os
+import queue
+import threading
+import time
+from collections import Counter
+from typing import Any, Protocol
 
-from django.db import DatabaseError, connections, router, transaction
+from django.db import connections, router, transaction
 from django.db.backends.utils import CursorWrapper
 
 from feed import notify
-from feed.chains import Chain
 from feed.conf import feed_setting
 from feed.models import Event
 from feed.muting import muted
@@ -23,59 +31,131 @@ from feed.retention import prune
 
 logger = logging.getLogger(__name__)
 
-# Values the database adapts (UUID, aware datetimes, JSON); all others go to it as they are.
+# Values the database adapts (UUID, datetimes, JSON); all others go to it as they are.
 PREPARED_TYPES = {"UUIDField", "DateTimeField", "JSONField"}
 LOCK_KEY = 0x5167_4C61  # Arbitrary, fixed: every process must take the same advisory lock.
+
+
+class Recorded(Protocol):
+    """What the writer needs of a completed chain (feed.chains.Chain): its rows, built late."""
+
+    def records(self) -> list[dict[str, Any]]: ...
+
+
+class _Writer:
+    """The queue and the thread of one process (a forked child starts its own)."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.queue: queue.Queue[Recorded | threading.Event] = queue.Queue()
+        self.thread = threading.Thread(target=_run, args=(self.queue,), name="feed-writer")
+        self.thread.daemon = True  # Events still queued at exit are dropped, like a full queue.
+        self.thread.start()
+
+
+_writer: _Writer | None = None
+_writer_lock = threading.Lock()
+counts: Counter[str] = Counter()  # written, dropped (queue full), failed (chains)
+_last_report: dict[str, float] = {}
 _writes = itertools.count()
-# Writes that cannot run where they were asked for (an event loop's thread) run here instead,
-# and so do writes after Django closed the request's connection: this thread keeps one open.
-_offloop = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-writer")
 
 
-def _in_visitor_transaction(alias: str) -> bool:
-    # Django's own durable-atomic check: blocks opened by TestCase do not count.
-    return any(not block._from_testcase for block in connections[alias].atomic_blocks)
+def _current() -> _Writer:
+    global _writer
+    writer = _writer
+    if writer is None or writer.pid != os.getpid():
+        with _writer_lock:
+            if _writer is None or _writer.pid != os.getpid():
+                _writer = _Writer()
+            writer = _writer
+    return writer
 
 
-def _loop_running() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
-
-
-def flush(chain: Chain | None) -> None:
-    """Write a completed chain now, after the current transaction commits, or in the writer."""
-    if chain is None or not chain.sends:
+def _report(kind: str, message: str, *args: Any, exc_info: bool = False) -> None:
+    """Log a failure of this kind at most once per FEED_LOG_EVERY_SECONDS, with the counts."""
+    now = time.monotonic()
+    if now - _last_report.get(kind, -float("inf")) < feed_setting("FEED_LOG_EVERY_SECONDS"):
         return
+    _last_report[kind] = now
+    logger.warning(f"{message} (so far: %s)", *args, dict(counts), exc_info=exc_info)
+
+
+def submit(chain: Recorded) -> None:
+    """Hand a completed chain to the writer: now, or once the host's open transactions commit.
+
+    Only reads whether the host's connections are in an atomic block: no query, and never raises.
+    """
     try:
-        rows = chain.records()
-        alias = router.db_for_write(Event)
-        if _loop_running():
-            _offloop.submit(_write_and_close, rows, alias)
-        elif connections[alias].connection is None:
-            # request_finished closed the request's connection. Opening and closing one per chain
-            # cost more CPU than the write (SQLite: 0.75 ms against 0.5 ms): use the writer's.
-            _offloop.submit(_write_kept_open, rows, alias)
-        elif _in_visitor_transaction(alias):
-            transaction.on_commit(functools.partial(write, rows, alias), using=alias)
-        else:
-            write(rows, alias)
+        pending = [each for each in connections.all(initialized_only=True) if each.in_atomic_block]
+        if not pending:
+            _enqueue(chain)
+            return
+        # Written when every open transaction has committed; a rollback drops the callback.
+        waiting = Counter(commits=len(pending))
+        for each in pending:
+            callback = functools.partial(_committed, chain, waiting)
+            transaction.on_commit(callback, using=each.alias, robust=True)
     except Exception:
-        logger.exception("feed: could not record %d signal sends", len(chain.sends))
+        counts["failed"] += 1
+        _report("submit", "feed: could not hand a chain to the writer", exc_info=True)
 
 
-def _write_and_close(rows: list[dict[str, Any]], alias: str) -> None:
-    write(rows, alias)
-    connections[alias].close()
+def _committed(chain: Recorded, waiting: Counter[str]) -> None:
+    waiting["commits"] -= 1
+    if waiting["commits"] == 0:
+        _enqueue(chain)
 
 
-def _write_kept_open(rows: list[dict[str, Any]], alias: str) -> None:
-    """Write in the writer thread, keeping its connection open for the next chain."""
-    write(rows, alias)
-    if connections[alias].errors_occurred:
-        connections[alias].close()  # Reconnect next time rather than reuse a broken connection.
+def _enqueue(chain: Recorded) -> None:
+    chains = _current().queue
+    # Bounded here rather than by Queue(maxsize): the setting may change while the thread runs.
+    if chains.qsize() >= feed_setting("FEED_QUEUE_SIZE"):
+        counts["dropped"] += 1
+        _report("full", "feed: the write queue is full; a chain was dropped")
+        return
+    chains.put_nowait(chain)
+
+
+def flush(timeout: float | None = 10.0) -> bool:
+    """Wait until every chain handed to the writer so far is written (or dropped); True if so.
+
+    For tests and shutdown: chains still waiting for a host's commit are not handed over yet.
+    """
+    writer = _writer
+    if writer is None or writer.pid != os.getpid():
+        return True
+    done = threading.Event()
+    writer.queue.put(done)
+    return done.wait(timeout)
+
+
+def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
+    """The writer thread: write what is queued, a batch of chains per transaction."""
+    while True:
+        try:
+            first = chains.get(timeout=feed_setting("FEED_WRITER_IDLE_SECONDS"))
+        except queue.Empty:
+            # Idle: let the database go (a test database can be dropped, a server restarted).
+            connections.close_all()
+            continue
+        batch, markers = [], []
+        item: Recorded | threading.Event | None = first
+        while item is not None:
+            (markers if isinstance(item, threading.Event) else batch).append(item)
+            if len(batch) >= feed_setting("FEED_WRITE_BATCH"):
+                break
+            try:
+                item = chains.get_nowait()
+            except queue.Empty:
+                item = None
+        try:
+            if batch:
+                write(batch)
+        except Exception:  # write() catches its own; this thread must outlive anything else.
+            counts["failed"] += len(batch)
+            _report("thread", "feed: the writer failed", exc_info=True)
+        for marker in markers:
+            marker.set()
 
 
 def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
@@ -104,29 +184,36 @@ def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
         cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)
 
 
-def write(rows: list[dict[str, Any]], alias: str) -> None:
-    """Insert a chain's rows in one transaction; log any failure instead of raising it."""
+def write(batch: list[Recorded]) -> None:
+    """Insert chains' rows in one transaction on this thread's connection; never raise."""
+    alias = router.db_for_write(Event)
     connection = connections[alias]
     with muted():
         try:
+            rows = [row for chain in batch for row in chain.records()]
             with transaction.atomic(using=alias), connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
                 _insert(cursor, rows)
                 notify.announce(cursor)
+            counts["written"] += len(batch)
             if next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
                 prune(alias)
-        except DatabaseError:
-            _log_failure(alias, len(rows))
+        except Exception:
+            counts["failed"] += len(batch)
+            _report_failure(alias, len(batch))
+            connection.close()  # Reconnect next time rather than reuse a broken connection.
+            return
     notify.written()
 
 
-def _log_failure(alias: str, count: int) -> None:
+def _report_failure(alias: str, chains: int) -> None:
     try:
-        migrated = Event._meta.db_table in connections[alias].introspection.table_names()
-    except DatabaseError:
+        with muted():
+            migrated = Event._meta.db_table in connections[alias].introspection.table_names()
+    except Exception:
         migrated = True
     if migrated:
-        logger.exception("feed: could not write %d events", count)
+        _report("write", "feed: could not write %d chains", chains, exc_info=True)
     else:
-        logger.debug("feed: events table not migrated yet, %d events dropped", count)
+        logger.debug("feed: events table not migrated yet, %d chains dropped", chains)

@@ -4,9 +4,13 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from feed import writer
 from feed.conf import feed_setting
+from profiles.models import Topic
+from tests.helpers import PASSWORD, FeedClient, writes_events
 
-PASSWORD = "correct-horse-battery-staple"
+# Another project's tests, with their own settings: `make test` runs them apart.
+collect_ignore = ["host"]
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +24,23 @@ def media_root(settings, tmp_path) -> Path:
     """A fresh MEDIA_ROOT for every test, so no test writes into the repository."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def feed_written(request):
+    """No test's events may be written into the next one's: wait for the writer at the end.
+
+    Only where the writer can write: inside TestCase's transaction events are never written.
+    """
+    yield
+    if writes_events(request):
+        writer.flush()
+
+
+@pytest.fixture
+def client(request) -> Client:
+    """Django's test client; in tests whose transactions commit, it waits for the feed's writes."""
+    return FeedClient() if writes_events(request) else Client()
 
 
 @pytest.fixture
@@ -50,3 +71,9 @@ def internals_shown(client) -> Client:
     """The test client with "show Django's internals" switched on, as the switch's cookie does."""
     client.cookies[feed_setting("FEED_INTERNALS_COOKIE")] = "1"
     return client
+
+
+@pytest.fixture
+def topic(db):
+    """The "Signals" topic: seeded by a migration, which tests that commit may have flushed."""
+    return Topic.objects.get_or_create(slug="signals", defaults={"name": "Signals"})[0]

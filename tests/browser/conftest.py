@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.servers import ROOT, migrate, start_uvicorn, stop
+from devtools.servers import ROOT, migrate, start_uvicorn, stop
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # The widths every check of the teaching pages runs at: a laptop, and a phone 390 px wide.

@@ -6,7 +6,7 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
 from tests import images
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 HEADER_AVATAR_LOADED = """() => {
   const avatar = document.getElementById("header-avatar");

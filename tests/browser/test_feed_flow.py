@@ -3,7 +3,7 @@
 from playwright.sync_api import Page, expect
 
 from tests.browser.flows import chain, event, log_in, row, show_details, sign_up
-from tests.feed.conftest import CREATE_PROFILE_AT
+from tests.helpers import CREATE_PROFILE_AT
 
 
 def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):

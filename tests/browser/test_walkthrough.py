@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from tests import images
 from tests.browser.flows import chain, choose_avatar, event, log_in, open_feed, sign_up
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def step(page: Page, slug: str):

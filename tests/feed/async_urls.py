@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from urls import urlpatterns as site_urlpatterns
 
-from tests.feed.test_concurrency import ping_slowly
+from tests.helpers import ping_slowly
 
 
 async def ping_view(request: HttpRequest) -> HttpResponse:

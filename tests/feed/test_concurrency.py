@@ -5,32 +5,15 @@ import threading
 
 import pytest
 from asgiref.sync import async_to_sync
+from django.core.handlers.asgi import ASGIHandler
 from django.db import connection
-from django.dispatch import Signal
-from django.test import AsyncClient, Client
+from django.test import AsyncClient
 
+from feed import writer
 from feed.models import Event
-from tests.feed.conftest import feed_visitor
+from tests.helpers import FeedClient, feed_visitor, first, outer, ping_slowly, second
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-outer = Signal()
-inner = Signal()
-
-
-# Django runs both as tasks sharing one context: `first` sends while `second` is still waiting.
-async def first(sender, **kwargs):
-    await asyncio.sleep(0.01)
-    await inner.asend(sender=f"{sender}/first")
-
-
-async def second(sender, **kwargs):
-    await asyncio.sleep(0.03)
-    await inner.asend(sender=f"{sender}/second")
-
-
-async def ping_slowly(who: str) -> None:
-    await outer.asend(sender=who)
 
 
 @pytest.fixture
@@ -43,7 +26,7 @@ def two_async_receivers():
 
 
 def test_simultaneous_threads_keep_their_own_chains(sign_up):
-    clients = {email: Client() for email in ("tic@example.com", "tac@example.com")}
+    clients = {email: FeedClient() for email in ("tic@example.com", "tac@example.com")}
     start = threading.Barrier(len(clients))
 
     def sign_up_together(email: str) -> None:
@@ -56,6 +39,7 @@ def test_simultaneous_threads_keep_their_own_chains(sign_up):
         thread.start()
     for thread in threads:
         thread.join()
+    writer.flush()
     for email, client in clients.items():
         events = Event.objects.filter(visitor=feed_visitor(client))
         created = events.get(signal="post_save", sender="auth.User", args__created=True)
@@ -64,8 +48,8 @@ def test_simultaneous_threads_keep_their_own_chains(sign_up):
 
 
 def test_chains_have_one_visitor_each(sign_up):
-    sign_up(Client(), "one@example.com")
-    sign_up(Client(), "two@example.com")
+    sign_up(FeedClient(), "one@example.com")
+    sign_up(FeedClient(), "two@example.com")
     chains = Event.objects.exclude(visitor="").values("chain").distinct()
     assert all(
         Event.objects.filter(chain=c["chain"]).values("visitor").distinct().count() == 1
@@ -81,6 +65,7 @@ def test_simultaneous_async_requests_keep_their_own_chains(two_async_receivers):
         await asyncio.gather(*(c.get("/ping/", {"who": who}) for who, c in clients.items()))
 
     async_to_sync(both)()
+    writer.flush()
     for who, client in clients.items():
         events = Event.objects.filter(visitor=feed_visitor(client))
         senders = set(events.filter(signal__in=["outer", "inner"]).values_list("sender", flat=True))
@@ -89,8 +74,43 @@ def test_simultaneous_async_requests_keep_their_own_chains(two_async_receivers):
 
 def test_concurrent_async_receivers_parent_their_own_sends(two_async_receivers):
     async_to_sync(ping_slowly)("solo")
+    writer.flush()
     sent = Event.objects.get(signal="outer")
     for nested in Event.objects.filter(signal="inner"):
         receiver = sent.receivers[nested.parent_receiver]["short"]
         assert (nested.chain, nested.parent_seq) == (sent.chain, sent.seq)
         assert nested.sender == f"solo/{receiver}"
+
+
+def test_a_request_started_inside_the_last_ones_response_is_recorded_once():
+    # uvicorn starts a connection's next request from inside the previous response's last send
+    # (after a large upload's flow control, or pipelining): the new task copies that context.
+    handler, started = ASGIHandler(), []
+
+    async def serve(path: str, then: str | None) -> None:
+        body = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive() -> dict:
+            if body:
+                return body.pop()
+            await asyncio.Event().wait()  # The client stays connected.
+
+        async def send(message: dict) -> None:
+            if then and message["type"] == "http.response.body" and not message.get("more_body"):
+                started.append(asyncio.create_task(serve(then, None)))
+
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []}
+        await handler(scope, receive, send)
+
+    async def both() -> None:
+        await serve("/accounts/login/", then="/accounts/signup/")
+        await asyncio.gather(*started)
+
+    async_to_sync(both)()
+    writer.flush()
+    chains = Event.objects.filter(signal="request_started").values_list("chain", "origin")
+    assert sorted(origin for _, origin in chains) == [
+        "GET /accounts/login/",
+        "GET /accounts/signup/",
+    ]
+    assert len({chain for chain, _ in chains}) == 2

@@ -4,9 +4,9 @@ import pytest
 
 from feed.models import Event, Family
 from feed.queries import has_fired
-from tests.feed.conftest import CREATE_PROFILE_AT, feed_visitor
+from tests.helpers import CREATE_PROFILE_AT, feed_visitor
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

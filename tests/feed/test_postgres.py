@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tests.servers import migrate, start_uvicorn, stop
+from devtools.servers import migrate, start_uvicorn, stop
 
 POSTGRES = os.environ.get("DJANGO_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 SLOW_POLL_SETTINGS = "from settings import *  # noqa: F403\n\nFEED_POLL_SECONDS = 60\n"

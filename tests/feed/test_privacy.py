@@ -4,14 +4,12 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from feed.models import Event
 from feed.queries import events_for, has_fired, visitor_of
-from tests.feed.conftest import feed_visitor
-from tests.feed.test_recorder import ping
+from tests.helpers import FeedClient, feed_visitor, ping
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def everything_recorded() -> str:
@@ -19,8 +17,8 @@ def everything_recorded() -> str:
 
 
 @pytest.fixture
-def csrf_client() -> Client:
-    client = Client(enforce_csrf_checks=True)
+def csrf_client() -> FeedClient:
+    client = FeedClient(enforce_csrf_checks=True)
     client.get("/accounts/signup/")
     return client
 
@@ -64,7 +62,7 @@ def test_url_arguments_are_recorded_by_name_only(client):
 
 
 def test_two_browsers_see_only_their_own_events(sign_up):
-    alice, bob = Client(), Client()
+    alice, bob = FeedClient(), FeedClient()
     sign_up(alice, "alice@example.com")
     sign_up(bob, "bob@example.com")
     bobs = json.dumps(list(events_for(feed_visitor(bob)).values()), default=str, ensure_ascii=False)

@@ -6,24 +6,24 @@ import re
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.core.asgi import get_asgi_application
-from django.test import AsyncClient, Client
+from django.test import AsyncClient
 
 from feed import hub
 from feed.models import Event
 from feed.stream import sse_message
-from tests.feed.conftest import feed_visitor
+from tests.helpers import FeedClient, feed_visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def visitor_client() -> Client:
-    client = Client()
+def visitor_client() -> FeedClient:
+    client = FeedClient()
     client.get("/accounts/login/")
     return client
 
 
-def stream_client(client: Client) -> AsyncClient:
+def stream_client(client: FeedClient) -> AsyncClient:
     """An ASGI client holding the same browser's cookies."""
     async_client = AsyncClient()
     async_client.cookies = client.cookies
@@ -117,7 +117,7 @@ def test_another_visitors_events_never_reach_the_stream(visitor_client, settings
         response = await stream_client(visitor_client).get("/feed/stream/")
         content = response.streaming_content
         await read_until(content, lambda text: "retry:" in text)
-        await sync_to_async(Client().get, thread_sensitive=False)("/accounts/signup/")
+        await sync_to_async(FeedClient().get, thread_sensitive=False)("/accounts/signup/")
         return await read_until(content, lambda text: "heartbeat" in text)
 
     assert "event: chain" not in async_to_sync(scenario)()
@@ -182,7 +182,7 @@ def test_staff_can_stream_everyones_events(visitor_client, django_user_model):
         response = await stream_client(visitor_client).get("/feed/stream/?scope=all")
         content = response.streaming_content
         await read_until(content, lambda text: "retry:" in text)
-        await sync_to_async(Client().get, thread_sensitive=False)("/accounts/signup/")
+        await sync_to_async(FeedClient().get, thread_sensitive=False)("/accounts/signup/")
         return await read_until(content, lambda text: "GET /accounts/signup/" in text)
 
     assert "event: chain" in async_to_sync(scenario)()

@@ -9,10 +9,9 @@ from feed import glossary
 from feed.conf import feed_setting
 from feed.models import Event
 from feed.naming import named_signals
-from profiles.models import Topic
 from tests.feed.rows import chain_fragments, row_texts
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DOCS = f"https://docs.djangoproject.com/en/{django.VERSION[0]}.{django.VERSION[1]}/"
 
@@ -61,14 +60,13 @@ def test_the_two_user_logged_in_say_which_module_sent_them(signed_up):
     ]
 
 
-def test_pk_set_names_the_topics_beside_their_ids(signed_up):
-    topic = Topic.objects.get(slug="signals")
+def test_pk_set_names_the_topics_beside_their_ids(signed_up, topic):
     signed_up.post("/profile/interests/", {"interests": [topic.pk]})
     assert f"<dd>Signals (#{topic.pk})</dd>" in feed_page(signed_up)
 
 
-def test_one_topic_is_one_topic(signed_up):
-    signed_up.post("/profile/interests/", {"interests": [Topic.objects.first().pk]})
+def test_one_topic_is_one_topic(signed_up, topic):
+    signed_up.post("/profile/interests/", {"interests": [topic.pk]})
     assert "post_add: 1 topic on Profile" in feed_page(signed_up)
 
 

@@ -1,13 +1,11 @@
 """The feed beside every page, the waterfall, the receivers map and the source viewer."""
 
 import pytest
-from django.test import Client
 
 from feed.models import Event
-from tests.feed.conftest import CREATE_PROFILE_AT, feed_visitor
-from tests.feed.test_recorder import ping
+from tests.helpers import CREATE_PROFILE_AT, FeedClient, feed_visitor, ping
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -17,14 +15,14 @@ def signed_up(client, sign_up):
 
 
 @pytest.fixture
-def staff_client(django_user_model) -> Client:
+def staff_client(django_user_model) -> FeedClient:
     staff = django_user_model.objects.create_user("staff", "staff@example.com", is_staff=True)
-    client = Client()
+    client = FeedClient()
     client.force_login(staff)
     return client
 
 
-def signup_chain(client: Client) -> str:
+def signup_chain(client: FeedClient) -> str:
     event = Event.objects.get(visitor=feed_visitor(client), signal="user_signed_up")
     return str(event.chain)
 
@@ -55,7 +53,7 @@ def test_the_stream_starts_after_the_newest_chain_shown(signed_up):
 
 
 def test_a_visitor_never_sees_another_visitors_events(signed_up):
-    content = Client().get("/").content.decode()
+    content = FeedClient().get("/").content.decode()
     assert "bob@" not in content and "POST /accounts/signup/" not in content
 
 
@@ -85,7 +83,7 @@ def test_htmx_gets_only_the_panel(client):
 
 
 def test_visitors_cannot_switch_to_everyones_events(signed_up):
-    assert Client().post("/feed/scope/", {"everyone": "1"}).status_code == 403
+    assert FeedClient().post("/feed/scope/", {"everyone": "1"}).status_code == 403
 
 
 def test_staff_can_switch_to_everyones_events(signed_up, staff_client):
@@ -116,7 +114,7 @@ def test_the_waterfall_draws_a_bar_per_send_and_receiver(signed_up):
 
 
 def test_the_waterfall_of_another_visitor_is_not_found(signed_up):
-    assert Client().get(f"/feed/requests/{signup_chain(signed_up)}/").status_code == 404
+    assert FeedClient().get(f"/feed/requests/{signup_chain(signed_up)}/").status_code == 404
 
 
 def test_staff_see_any_waterfall_once_switched_to_everyone(signed_up, staff_client):

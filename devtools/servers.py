@@ -1,4 +1,4 @@
-"""Real uvicorn processes serving the site, as `make run` does, for tests that need a server."""
+"""Real uvicorn processes serving the site, as `make run` does, for the tests and the benchmarks."""
 
 import socket
 import subprocess
@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[1]  # The project: where manage.py and site/ are.
 
 
 def free_port() -> int:

@@ -1,0 +1,104 @@
+"""The feed in a project that is not Signal Lab: USE_TZ off, no BASE_DIR, a custom user model, two
+databases, no cache configured. It records, and the project sees no difference."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.checks import run_checks
+from django.db import DatabaseError, transaction
+from django.test import Client
+
+from feed import writer
+from feed.models import Event
+from tests.host.helpers import queries_of, recorder_off, shipped
+
+ROOT = Path(__file__).resolve().parents[2]
+BOTH = ["default", "other"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_recorder_records_here():
+    shipped.send(sender="warehouse")
+    writer.flush()
+    event = Event.objects.get(signal="shipped")
+    assert (event.signal_module, event.sender) == ("tests.host.helpers", "warehouse")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_is_recorded_with_its_saves(member):
+    client = Client()
+    client.get("/rename/", {"username": "ada"})
+    writer.flush()
+    saves = Event.objects.filter(signal="post_save", sender="members.Member")
+    assert "GET /rename/" in saves.values_list("origin", flat=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_are_stamped_in_local_time_when_use_tz_is_off():
+    shipped.send(sender="warehouse")
+    writer.flush()
+    assert Event.objects.get(signal="shipped").started_at.tzinfo is None
+
+
+def test_migrate_works_with_the_recorder_on(tmp_path):
+    env = {
+        **os.environ,
+        "FEED_HOST_STATE": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "tests.host.settings",
+    }
+    command = [sys.executable, "-m", "django", "migrate", "--no-input", "-v0"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db(databases=BOTH)
+def test_a_save_runs_the_same_queries_with_the_recorder_on_and_off(member):
+    def save():
+        member.first_name = "Ada"
+        member.save()
+
+    on = queries_of(save)
+    with recorder_off():
+        off = queries_of(save)
+    assert on == off
+
+
+@pytest.mark.django_db(databases=BOTH)
+def test_a_login_runs_the_same_queries_with_the_recorder_on_and_off(member):
+    def log_in():
+        Client().login(username="ada", password="engine-analytical")
+
+    on = queries_of(log_in)
+    with recorder_off():
+        off = queries_of(log_in)
+    assert len(on["default"]) == len(off["default"]) and on["other"] == off["other"] == []
+
+
+@pytest.mark.django_db(databases=BOTH)
+def test_a_failed_authenticate_runs_the_same_queries_with_the_recorder_on_and_off():
+    on = queries_of(authenticate)
+    with recorder_off():
+        off = queries_of(authenticate)
+    assert on == off == {"default": [], "other": []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_failure_never_reaches_the_caller(monkeypatch):
+    def broken(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr("feed.writer._insert", broken)
+    with transaction.atomic():
+        responses = shipped.send(sender="warehouse")
+    assert responses == [] and writer.flush()
+    assert not Event.objects.filter(signal="shipped").exists()
+
+
+@pytest.mark.django_db(databases=BOTH)
+def test_the_checks_say_the_feeds_pages_need_their_templates():
+    messages = [message.id for message in run_checks(databases=BOTH)]
+    assert [each for each in messages if each.startswith("feed.")] == ["feed.W003"]
