@@ -14,6 +14,10 @@ from tests.browser.flows import (
     sign_up,
 )
 
+# The elements inside a node that Tab stops at, as tag names, in order.
+TAB_STOPS = """(node) => [...node.querySelectorAll("a, button, summary, input, [tabindex]")]
+  .filter((e) => e.tabIndex >= 0 && e.getClientRects().length > 0)
+  .map((e) => e.tagName.toLowerCase())"""
 PLAYGROUND_BUTTONS = ["save()", "QuerySet.update()", "A receiver raises under send()"]
 
 
@@ -142,3 +146,12 @@ def test_a_skip_link_leads_to_the_feed(sized_page: Page):
     expect(page.get_by_role("link", name="Skip to live signals")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#feed")).to_be_focused()
+
+
+def test_a_chain_is_two_tab_stops_not_one_per_row(sized_page: Page, email: str):
+    page = sized_page
+    sign_up(page, email)
+    open_feed(page)
+    signup = chain(page, "POST /accounts/signup/")
+    expect(signup.locator("li.event:not(.event-internal)").first).to_be_visible()
+    assert signup.evaluate(TAB_STOPS) == ["a", "button"]
