@@ -9,9 +9,16 @@ both, and the best round of each is kept. Cases:
 - an empty send (no receivers connected): Django's own fast path returns at once;
 - pre_init and post_init with no receivers: every model instance loaded sends both;
 - a send with one receiver, and with three.
+
+Then what the writer thread spends, per chain, to write a request of five sends (the htmx bio
+save's size) on SQLite in WAL mode: one chain per transaction (an idle server), and ten (a busy
+one, whose writer finds several chains waiting). That CPU is spent off the request's thread, but
+in the same process.
 """
 
+import logging
 import os
+import platform
 import tempfile
 import time
 from collections.abc import Callable
@@ -36,9 +43,12 @@ def configure(folder: str) -> None:
             }
         },
         USE_TZ=True,
+        ROOT_URLCONF="feed.urls",
         FEED_QUEUE_SIZE=0,  # Nothing is written: only the send is measured.
     )
     django.setup()
+    # The recorder's own writes are off (FEED_QUEUE_SIZE=0): its "queue full" notes are expected.
+    logging.getLogger("feed.writer").setLevel(logging.ERROR)
 
 
 def cases() -> dict[str, Callable[[], object]]:
@@ -94,8 +104,6 @@ def measure(name: str, send: Callable[[], object]) -> tuple[float, float]:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="signal-lab-send-cost-") as folder:
         configure(folder)
-        import platform
-
         versions = f"Python {platform.python_version()}, Django {django.__version__}"
         print(f"{versions}, {os.cpu_count()} cores")
         print(f"{SENDS} sends per round, best of {ROUNDS} rounds each, off and on alternating\n")
@@ -103,6 +111,41 @@ def main() -> None:
         for name, send in cases().items():
             off, on = measure(name, send)
             print(f"{name:<26}{off:>9.2f}{on:>9.2f}{on - off:>10.2f}")
+        print(f"\n{'writing a 5-send chain':<26}{'wall µs':>9}{'CPU µs':>9}")
+        for batch, (wall, cpu) in write_costs().items():
+            print(f"{f'{batch} per transaction':<26}{wall:>9.0f}{cpu:>9.0f}")
+
+
+def write_costs(chains: int = 500) -> dict[int, tuple[float, float]]:
+    """Wall and CPU microseconds per chain written, by chains per transaction."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from feed import writer
+    from feed.chains import Chain
+    from feed.context import current_chain
+    from feed.models import Origin
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:  # As Signal Lab's settings do for SQLite.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    costs = {}
+    for batch in (1, 10):
+        made = []
+        for _ in range(chains):
+            chain = Chain(Origin.REQUEST, "POST", "/feed/receivers/")
+            token = current_chain.set(chain)
+            for _ in range(5):
+                one.send(sender=None, value=1)
+            current_chain.reset(token)
+            made.append(chain)
+        wall, cpu = time.perf_counter(), time.thread_time()
+        for start in range(0, chains, batch):
+            writer.write(made[start : start + batch])
+        wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+        costs[batch] = (wall / chains * 1e6, cpu / chains * 1e6)
+    return costs
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "FEED_WRITE_BATCH": 50,
     "FEED_WRITER_IDLE_SECONDS": 5.0,
     "FEED_LOG_EVERY_SECONDS": 60.0,
+    # How long a finishing process (a management command) waits for its last events to be written.
+    "FEED_EXIT_FLUSH_SECONDS": 2.0,
     # The live stream: idle heartbeat, safety-net poll of the table, and reconnect after this
     # long so permissions are re-checked and every connection exercises Last-Event-ID.
     "FEED_HEARTBEAT_SECONDS": 15.0,

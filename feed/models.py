@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from django.db import models
 
 from feed.conf import ERROR_LENGTH, SUMMARY_LENGTH
@@ -22,13 +20,6 @@ class EventQuerySet(models.QuerySet["Event"]):
     def for_visitor(self, visitor: str) -> "EventQuerySet":
         """Events caused by one browser's requests."""
         return self.filter(visitor=visitor)
-
-    def of_signal(self, name: str, module: str | None = None) -> "EventQuerySet":
-        events = self.filter(signal=name)
-        return events.filter(signal_module=module) if module else events
-
-    def since(self, moment: datetime) -> "EventQuerySet":
-        return self.filter(started_at__gte=moment)
 
 
 class Event(models.Model):

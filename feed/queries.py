@@ -1,12 +1,11 @@
 """Reading the feed: what a visitor (or staff, for everyone) may see. Other apps start here.
 
-For example, whether this browser's signup has shown in its feed since a step began::
+For example, this browser's first signup after event id `after` (the walkthrough's steps)::
 
-    has_fired(visitor_of(request), "post_save", sender="auth.User",
-              receiver="create_profile", since=step_started_at, created=True)
+    first_fired(visitor_of(request), "post_save", sender="auth.User",
+                receiver="create_profile", after=after, created=True)
 """
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -40,25 +39,19 @@ def _matching(
     *,
     sender: str | None = None,
     receiver: str | None = None,
-    inside: str | None = None,
-    since: datetime | None = None,
     after: int = 0,
     newest: bool = False,
     **args: Any,
 ) -> Event | None:
-    events = events_for(visitor).of_signal(signal).filter(id__gt=after)
+    events = events_for(visitor).filter(signal=signal, id__gt=after)
     events = events.order_by("-id" if newest else "id")
     if sender is not None:
         events = events.filter(sender=sender)
-    if since is not None:
-        events = events.since(since)
     with muted():
         for event in events:
             if receiver is not None and not event.ran(receiver):
                 continue
-            if any(event.args.get(key) != value for key, value in args.items()):
-                continue
-            if inside is None or _sent_inside(event, inside):
+            if all(event.args.get(key) == value for key, value in args.items()):
                 return event
     return None
 
@@ -66,9 +59,8 @@ def _matching(
 def first_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
     """The visitor's oldest send of `signal` after event id `after` matching every condition.
 
-    `receiver` must have answered it and `inside` must be the receiver whose work sent it (both
-    by qualified or short name); `since` bounds its time; other keywords must equal its recorded
-    arguments.
+    `receiver` must have answered it (by qualified or short name); remaining keywords must equal
+    its recorded arguments.
     """
     return _matching(visitor, signal, **conditions)
 
@@ -92,21 +84,6 @@ def chain_end(event: Event) -> int:
     """The id of the last event of the chain this event belongs to."""
     with muted():
         return Event.objects.filter(chain=event.chain).aggregate(end=Max("id"))["end"]
-
-
-def has_fired(visitor: str, signal: str, **conditions: Any) -> bool:
-    """Whether this visitor's feed holds a send of `signal` matching every condition given."""
-    return first_fired(visitor, signal, **conditions) is not None
-
-
-def _sent_inside(event: Event, receiver: str) -> bool:
-    if event.parent_seq is None:
-        return False
-    parent = Event.objects.filter(chain=event.chain, seq=event.parent_seq).first()
-    if parent is None or event.parent_receiver >= len(parent.receivers):
-        return False
-    answered = parent.receivers[event.parent_receiver]
-    return receiver in (answered["name"], answered["short"])
 
 
 def _events_of(events: EventQuerySet, heads: list[dict[str, Any]]) -> list[Event]:

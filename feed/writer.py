@@ -10,6 +10,7 @@ Inserts are serialised (PostgreSQL: an advisory lock held to commit; SQLite: its
 so event ids grow in commit order and a reader that remembers the last id it saw misses nothing.
 """
 
+import atexit
 import functools
 import itertools
 import logging
@@ -49,8 +50,9 @@ class _Writer:
         self.pid = os.getpid()
         self.queue: queue.Queue[Recorded | threading.Event] = queue.Queue()
         self.thread = threading.Thread(target=_run, args=(self.queue,), name="feed-writer")
-        self.thread.daemon = True  # Events still queued at exit are dropped, like a full queue.
+        self.thread.daemon = True  # At exit it gets FEED_EXIT_FLUSH_SECONDS, then is dropped.
         self.thread.start()
+        atexit.register(flush, feed_setting("FEED_EXIT_FLUSH_SECONDS"))
 
 
 _writer: _Writer | None = None

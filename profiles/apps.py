@@ -27,11 +27,6 @@ class ProfilesConfig(AppConfig):
         pre_save.connect(
             receivers.resize_avatar, sender=Profile, dispatch_uid="profiles.resize_avatar"
         )
-        post_save.connect(
-            receivers.delete_replaced_avatar,
-            sender=Profile,
-            dispatch_uid="profiles.delete_replaced_avatar",
-        )
         post_delete.connect(
             receivers.delete_avatar, sender=Profile, dispatch_uid="profiles.delete_avatar"
         )

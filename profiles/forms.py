@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
@@ -107,13 +109,16 @@ class AvatarForm(forms.Form):
         """Give the profile the uploaded avatar; False, with the reason on the form, if refused.
 
         The new file is stored before the row is written: if the save fails, the transaction
-        rolls the row back and the file is deleted, so nothing is left half done.
+        rolls the row back and the file is deleted, so nothing is left half done. The file it
+        replaces is deleted once the save commits: this form is what knows which one that is.
         """
         previous = profile.avatar.name
         profile.avatar = self.cleaned_data["avatar"]
         try:
             with transaction.atomic():
                 profile.save(update_fields=["avatar", "updated_at"])
+                if previous:
+                    transaction.on_commit(partial(delete_avatar_file, previous), robust=True)
         except avatars.AvatarError as error:
             # Refused by resize_avatar in pre_save, before anything was stored.
             profile.avatar = previous

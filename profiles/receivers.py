@@ -64,19 +64,8 @@ def resize_avatar(
     if update_fields is not None and "avatar" not in update_fields:
         return
     processed = avatars.process(avatar.file)
-    # The file the row names now, for delete_replaced_avatar once this save is written.
-    instance._replaced_avatar = (
-        sender.objects.filter(pk=instance.pk).values_list("avatar", flat=True).first() or ""
-    )
     instance.avatar = ContentFile(processed.data, name=f"avatar{avatars.EXTENSION}")
     avatar_processed.send(sender=sender, instance=instance, **processed.facts())
-
-
-def delete_replaced_avatar(sender: type[Profile], instance: Profile, **kwargs) -> None:
-    """A signal receiver which deletes the avatar file a save replaced, once the save commits."""
-    replaced = instance.__dict__.pop("_replaced_avatar", "")
-    if replaced:
-        transaction.on_commit(partial(delete_avatar_file, replaced), robust=True)
 
 
 def delete_avatar(sender: type[Profile], instance: Profile, **kwargs) -> None:

@@ -77,3 +77,10 @@ def internals_shown(client) -> Client:
 def topic(db):
     """The "Signals" topic: seeded by a migration, which tests that commit may have flushed."""
     return Topic.objects.get_or_create(slug="signals", defaults={"name": "Signals"})[0]
+
+
+@pytest.fixture
+def signed_up(client, sign_up) -> Client:
+    """A browser (its test client) that has just signed up as bob@example.com."""
+    sign_up(client, "bob@example.com")
+    return client

@@ -11,7 +11,7 @@ from django.test import AsyncClient
 
 from feed import writer
 from feed.models import Event
-from tests.helpers import FeedClient, feed_visitor, first, outer, ping_slowly, second
+from tests.helpers import FeedClient, feed_visitor, first, outer, ping, ping_slowly, second
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,3 +114,18 @@ def test_a_request_started_inside_the_last_ones_response_is_recorded_once():
         "GET /accounts/signup/",
     ]
     assert len({chain for chain, _ in chains}) == 2
+
+
+def test_a_request_made_inside_a_receiver_is_a_chain_of_its_own():
+    def browse(sender, **kwargs):
+        FeedClient().get("/accounts/login/")
+
+    ping.connect(browse, dispatch_uid="tests.browse")
+    try:
+        ping.send(sender="test")
+    finally:
+        ping.disconnect(dispatch_uid="tests.browse")
+    writer.flush()
+    started = Event.objects.get(signal="request_started")
+    sent = Event.objects.get(signal="ping")
+    assert started.chain != sent.chain and started.parent_seq is None

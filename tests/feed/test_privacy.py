@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from feed.models import Event
-from feed.queries import events_for, has_fired, visitor_of
+from feed.queries import events_for, first_fired, visitor_of
 from tests.helpers import FeedClient, feed_visitor, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,7 +75,7 @@ def test_the_feed_survives_logout_and_shows_user_logged_out(client, sign_up):
     visitor = feed_visitor(client)
     client.post("/accounts/logout/")
     assert feed_visitor(client) == visitor
-    assert has_fired(visitor, "user_logged_out")
+    assert first_fired(visitor, "user_logged_out")
 
 
 def test_a_forged_cookie_gets_a_new_visitor(client):

@@ -6,16 +6,16 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 from asgiref.sync import async_to_sync
 from django.dispatch import Signal
 
-from feed import recorder, writer
+from feed import writer
 from feed.models import Event
 from tests.helpers import ping
+from tests.recording import recorder_off
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,15 +52,6 @@ class Listener:
     def method(self, sender, **kwargs):
         calls.append("method")
         return "method"
-
-
-@contextmanager
-def recorder_off() -> Iterator[None]:
-    recorder.uninstall()
-    try:
-        yield
-    finally:
-        recorder.install()
 
 
 @pytest.fixture

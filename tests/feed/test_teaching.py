@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DOCS = f"https://docs.djangoproject.com/en/{django.VERSION[0]}.{django.VERSION[1]}/"
 
 
-@pytest.fixture
-def signed_up(client, sign_up):
-    sign_up(client, "bob@example.com")
-    return client
-
-
 def feed_page(client) -> str:
     return client.get("/feed/").content.decode()
 

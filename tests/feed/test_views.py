@@ -9,12 +9,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def signed_up(client, sign_up):
-    sign_up(client, "bob@example.com")
-    return client
-
-
-@pytest.fixture
 def staff_client(django_user_model) -> FeedClient:
     staff = django_user_model.objects.create_user("staff", "staff@example.com", is_staff=True)
     client = FeedClient()

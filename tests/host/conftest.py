@@ -12,4 +12,4 @@ def feed_written():
 
 @pytest.fixture
 def member(django_user_model):
-    return django_user_model.objects.create_user(username="ada", password="engine-analytical")
+    return django_user_model.objects.create_user("ada@example.com", password="engine-analytical")

@@ -1,25 +1,13 @@
 """Helpers for the host project's tests."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from django.db import connections
 from django.dispatch import Signal
 from django.test.utils import CaptureQueriesContext
 
-from feed import recorder
-
 # A signal of the host's own.
 shipped = Signal()
-
-
-@contextmanager
-def recorder_off() -> Iterator[None]:
-    recorder.uninstall()
-    try:
-        yield
-    finally:
-        recorder.install()
 
 
 def queries_of(action: Callable[[], object]) -> dict[str, list[str]]:

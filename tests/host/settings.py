@@ -13,15 +13,8 @@ SECRET_KEY = "feed-host-tests-only"
 DEBUG = False
 USE_TZ = False
 ALLOWED_HOSTS = ["testserver"]
-INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "tests.host.members",
-    "feed",
-]
+CONTRIB = ["auth", "contenttypes", "sessions", "messages", "staticfiles"]
+INSTALLED_APPS = [*(f"django.contrib.{app}" for app in CONTRIB), "tests.host.members", "feed"]
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -2,8 +2,10 @@
 databases, no cache configured. It records, and the project sees no difference."""
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,8 @@ from django.test import Client
 
 from feed import writer
 from feed.models import Event
-from tests.host.helpers import queries_of, recorder_off, shipped
+from tests.host.helpers import queries_of, shipped
+from tests.recording import recorder_off
 
 ROOT = Path(__file__).resolve().parents[2]
 BOTH = ["default", "other"]
@@ -31,7 +34,7 @@ def test_the_recorder_records_here():
 @pytest.mark.django_db(transaction=True)
 def test_a_request_is_recorded_with_its_saves(member):
     client = Client()
-    client.get("/rename/", {"username": "ada"})
+    client.get("/rename/", {"email": "ada@example.com"})
     writer.flush()
     saves = Event.objects.filter(signal="post_save", sender="members.Member")
     assert "GET /rename/" in saves.values_list("origin", flat=True)
@@ -44,21 +47,21 @@ def test_events_are_stamped_in_local_time_when_use_tz_is_off():
     assert Event.objects.get(signal="shipped").started_at.tzinfo is None
 
 
-def test_migrate_works_with_the_recorder_on(tmp_path):
-    env = {
-        **os.environ,
-        "FEED_HOST_STATE": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "tests.host.settings",
-    }
+def test_migrate_works_with_the_recorder_on_and_records_it(tmp_path):
+    env = {**os.environ, "FEED_HOST_STATE": str(tmp_path)}
+    env["DJANGO_SETTINGS_MODULE"] = "tests.host.settings"
     command = [sys.executable, "-m", "django", "migrate", "--no-input", "-v0"]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+    with closing(sqlite3.connect(tmp_path / "default.sqlite3")) as database:
+        signals = {row[0] for row in database.execute("SELECT signal FROM feed_event")}
+    assert "post_migrate" in signals
 
 
 @pytest.mark.django_db(databases=BOTH)
 def test_a_save_runs_the_same_queries_with_the_recorder_on_and_off(member):
     def save():
-        member.first_name = "Ada"
+        member.email = "ada.lovelace@example.com"
         member.save()
 
     on = queries_of(save)
@@ -70,7 +73,7 @@ def test_a_save_runs_the_same_queries_with_the_recorder_on_and_off(member):
 @pytest.mark.django_db(databases=BOTH)
 def test_a_login_runs_the_same_queries_with_the_recorder_on_and_off(member):
     def log_in():
-        Client().login(username="ada", password="engine-analytical")
+        assert Client().login(email="ada@example.com", password="engine-analytical")
 
     on = queries_of(log_in)
     with recorder_off():
