@@ -28,6 +28,7 @@ class Chain:
         self.id = uuid.uuid4()
         self.kind, self.origin, self.path, self.ignored = kind, origin, path, ignored
         self.visitor = ""
+        self.label = ""  # What the request did, named by the view (feed.context.name_chain).
         self.sends: list[Send] = []
         self.started = perf_counter()
         self.wall = timezone.now()  # Aware or naive as USE_TZ says: the host's choice.
@@ -53,6 +54,8 @@ class Chain:
         origin = self.origin
         if self.kind == Origin.REQUEST:
             origin = f"{self.origin} {redact_path(self.path)}"
+        if self.label:
+            origin = f"{origin} · {self.label}"
         return probes.mark_repeats([send.record(origin) for send in self.sends])
 
 

@@ -52,8 +52,13 @@ DEFAULTS: dict[str, Any] = {
     # bulk_update() on models with save receivers (the receivers they skip).
     "FEED_WATCH_ON_COMMIT": True,
     "FEED_WATCH_BULK": True,
-    # How many recent requests the sidebar shows.
+    # How many recent requests the sidebar shows, and each page of the feed's history.
     "FEED_PANEL_CHAINS": 12,
+    "FEED_PAGE_CHAINS": 20,
+    # The cookie that keeps a visitor's "show Django's internals" choice (anonymous visitors too).
+    "FEED_INTERNALS_COOKIE": "signal_lab_internals",
+    # Models whose rows' names are public, with the naming field: pk_set shows them beside ids.
+    "FEED_NAMED_MODELS": {},
 }
 
 # Fixed by the schema or the protocol, not tunable: what the recorder cuts stored texts to
@@ -62,6 +67,7 @@ ERROR_LENGTH = 300
 SUMMARY_LENGTH = 200
 SENDER_LENGTH = 100
 PATH_LENGTH = 150
+LABEL_LENGTH = 40  # A view's name for its request: origin holds method, path and label.
 ARGUMENT_LENGTH = 60
 NAME_LENGTH = 40  # An email's local part or a login name in a summary.
 MAX_PKS = 20  # Primary keys kept per m2m_changed send.

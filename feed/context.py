@@ -7,6 +7,8 @@ was sent, so simultaneous requests, threads and tasks never mix their chains.
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
+from feed.conf import LABEL_LENGTH
+
 if TYPE_CHECKING:
     from feed.chains import Call, Chain
 
@@ -21,3 +23,14 @@ def claim(visitor: str) -> None:
     chain = current_chain.get()
     if chain is not None:
         chain.visitor = visitor
+
+
+def name_chain(label: str) -> None:
+    """Name what the request being recorded in this context did, e.g. a playground operation.
+
+    The feed shows the label after the request's method and path, which alone cannot tell apart
+    requests to one URL pattern (`POST /playground/<slug>/`).
+    """
+    chain = current_chain.get()
+    if chain is not None:
+        chain.label = label[:LABEL_LENGTH]

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 
+from feed import plumbing
 from feed.models import Event, EventQuerySet
 from feed.muting import muted
 
@@ -32,21 +33,18 @@ def events_for(visitor: str | None) -> EventQuerySet:
     return Event.objects.for_visitor(visitor) if visitor else Event.objects.none()
 
 
-def first_fired(
+def _matching(
     visitor: str,
     signal: str,
     *,
     sender: str | None = None,
     receiver: str | None = None,
     after: int = 0,
+    newest: bool = False,
     **args: Any,
 ) -> Event | None:
-    """The visitor's oldest send of `signal` after event id `after` matching every condition.
-
-    `receiver` must have answered it (by qualified or short name); remaining keywords must equal
-    its recorded arguments.
-    """
-    events = events_for(visitor).filter(signal=signal, id__gt=after).order_by("id")
+    events = events_for(visitor).filter(signal=signal, id__gt=after)
+    events = events.order_by("-id" if newest else "id")
     if sender is not None:
         events = events.filter(sender=sender)
     with muted():
@@ -56,6 +54,36 @@ def first_fired(
             if all(event.args.get(key) == value for key, value in args.items()):
                 return event
     return None
+
+
+def first_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
+    """The visitor's oldest send of `signal` after event id `after` matching every condition.
+
+    `receiver` must have answered it (by qualified or short name); remaining keywords must equal
+    its recorded arguments.
+    """
+    return _matching(visitor, signal, **conditions)
+
+
+def last_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
+    """The visitor's newest send of `signal` matching every condition (as first_fired)."""
+    return _matching(visitor, signal, newest=True, **conditions)
+
+
+def same_chain(event: Event, sends: list[tuple[str, str | None]]) -> list[int]:
+    """The ids of the sends in the chain of `event` of these (signal, sender or None), in order."""
+    wanted = Q(pk=event.pk)
+    for signal, sender in sends:
+        wanted |= Q(signal=signal, sender=sender) if sender else Q(signal=signal)
+    with muted():
+        events = Event.objects.filter(wanted, chain=event.chain).order_by("id")
+        return list(events.values_list("id", flat=True))
+
+
+def chain_end(event: Event) -> int:
+    """The id of the last event of the chain this event belongs to."""
+    with muted():
+        return Event.objects.filter(chain=event.chain).aggregate(end=Max("id"))["end"]
 
 
 @dataclass(frozen=True)
@@ -75,9 +103,25 @@ def _heads(events: EventQuerySet, order: str, limit: int) -> list[ChainHead]:
     return [ChainHead(row["chain"], row["visitor"], row["last"], row["size"]) for row in rows]
 
 
-def recent_heads(visitor: str | None, limit: int) -> list[ChainHead]:
-    """The newest `limit` chains a visitor may see, newest first."""
-    return _heads(events_for(visitor), "-last", limit)
+def page_heads(
+    visitor: str | None, limit: int, before: int | None = None, lessons_only: bool = False
+) -> tuple[list[ChainHead], int | None]:
+    """A page of `limit` chains a visitor may see, newest first, before a cursor.
+
+    Returns the cursor of the next, older page too (None on the oldest). With `lessons_only`,
+    requests that sent nothing but Django's plumbing are left out; heads always count every event
+    of their chain, so a chain's rendering is named the same whatever the filter.
+    """
+    events = events_for(visitor)
+    keyed = events.filter(plumbing.lesson()) if lessons_only else events
+    page = keyed.values("chain").annotate(last=Max("id"))
+    if before is not None:
+        page = page.filter(last__lt=before)
+    with muted():
+        page = list(page.order_by("-last")[: limit + 1])
+    older = page[limit - 1]["last"] if len(page) > limit else None
+    chains = [row["chain"] for row in page[:limit]]
+    return _heads(events.filter(chain__in=chains), "-last", limit), older
 
 
 def heads_after(

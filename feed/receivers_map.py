@@ -1,5 +1,6 @@
 """The receivers map: every signal and what is connected to it, so no receiver is hidden logic."""
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,9 +23,17 @@ class Connection:
 
 
 @dataclass
+class Connected:
+    """A receiver as the map lists it: identical connections (one per instance) counted once."""
+
+    connection: Connection
+    count: int
+
+
+@dataclass
 class SignalEntry:
     name: SignalName
-    connections: list[Connection]
+    connections: list[Connected]
 
 
 @dataclass
@@ -53,9 +62,15 @@ def connections(signal: Signal) -> Iterator[Connection]:
         yield Connection(describe(receiver), label, uid, is_async)
 
 
+def _counted(found: Iterator[Connection]) -> list[Connected]:
+    # A bound method connected once per instance (each storage's, each model's options) reads
+    # the same every time: one line with a count says so without the repetition.
+    return [Connected(connection, count) for connection, count in Counter(found).items()]
+
+
 def by_family() -> list[FamilyGroup]:
     """Signals by family (model, request, auth, allauth, custom); those with receivers first."""
-    entries = [SignalEntry(name, list(connections(signal))) for name, signal in named_signals()]
+    entries = [SignalEntry(name, _counted(connections(signal))) for name, signal in named_signals()]
     groups = []
     for family, label in Family.choices:
         members = [entry for entry in entries if entry.name.family == family]

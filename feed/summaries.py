@@ -121,7 +121,10 @@ def _model_summary(name: str, named: dict[str, Any]) -> str | None:
     if name == "m2m_changed":
         model = named.get("model")
         count = len(named.get("pk_set") or ())
-        what = model._meta.verbose_name_plural if model is not None else "objects"
+        if model is None:
+            what = "object" if count == 1 else "objects"
+        else:
+            what = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
         on = describe_instance(instance) if isinstance(instance, models.Model) else "objects"
         if named.get("action", "").endswith("clear"):
             return f"m2m {named.get('action')}: {what} of {on}"

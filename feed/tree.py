@@ -9,6 +9,17 @@ from uuid import UUID
 from feed import queries
 from feed.facts import ReceiverFacts
 from feed.models import Event, Origin
+from feed.plumbing import is_plumbing
+from feed.public_names import pk_names
+
+# The outcomes of a receiver that ran; any other ("not run") is shown instead of a time.
+RAN = frozenset({"returned", "raised"})
+# Signal modules everyone knows: any other module is named beside the signal, so Django's
+# user_logged_in and allauth's, same name, different senders, tell themselves apart.
+FAMILIAR_MODULES = frozenset(
+    {"django.db.models.signals", "django.core.signals", "django.db.backends.signals",
+     "django.test.signals"}
+)  # fmt: skip
 
 
 @dataclass
@@ -26,6 +37,11 @@ class ReceiverNode:
     children: list["EventNode"] = field(default_factory=list)
     facts: ReceiverFacts = field(default_factory=ReceiverFacts)
 
+    @property
+    def ran(self) -> bool:
+        """False for a receiver that never ran: send() stopped at an earlier one that raised."""
+        return self.outcome in RAN
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "ReceiverNode":
         return cls(
@@ -39,6 +55,19 @@ class ReceiverNode:
 class EventNode:
     event: Event
     receivers: list[ReceiverNode]
+    # pk_set's ids with the names of the rows they point at, where those names are public.
+    named_pks: list[str] = field(default_factory=list)
+
+    @property
+    def internal(self) -> bool:
+        """Django's plumbing, folded away unless the visitor asks for it."""
+        return is_plumbing(self.event.signal, self.event.sender)
+
+    @property
+    def module_hint(self) -> str:
+        """The sending module, for signals outside Django's familiar ones: "allauth.account"."""
+        module = self.event.signal_module
+        return "" if module in FAMILIAR_MODULES else module.removesuffix(".signals")
 
 
 @dataclass
@@ -68,12 +97,34 @@ class ChainView:
     def instances(self) -> int:
         return sum(event.instances for event in self.events)
 
+    @property
+    def internal_count(self) -> int:
+        return sum(is_plumbing(event.signal, event.sender) for event in self.events)
 
-def build_chain(events: list[Event]) -> ChainView:
-    """Nest a chain's events under the receivers that sent them; orphans of pruning are left out."""
+    @property
+    def quiet(self) -> bool:
+        """A request that sent nothing but Django's plumbing."""
+        return self.internal_count == len(self.events)
+
+
+def _named_pks(event: Event, names: dict[tuple[str, int], str]) -> list[str]:
+    model = event.args.get("model")
+    pks = event.args.get("pk_set") or []
+    return [f"{names[model, pk]} (#{pk})" if (model, pk) in names else f"#{pk}" for pk in pks]
+
+
+def build_chain(events: list[Event], names: dict[tuple[str, int], str] | None = None) -> ChainView:
+    """Nest a chain's events under the receivers that sent them; orphans of pruning are left out.
+
+    `names` maps (model label, pk) to a public name, shown beside pk_set's ids.
+    """
     events = sorted(events, key=lambda event: event.seq)
     nodes = {
-        event.seq: EventNode(event, [ReceiverNode.from_json(r) for r in event.receivers])
+        event.seq: EventNode(
+            event,
+            [ReceiverNode.from_json(r) for r in event.receivers],
+            _named_pks(event, names or {}),
+        )
         for event in events
     }
     roots = []
@@ -99,12 +150,14 @@ def build_chain(events: list[Event]) -> ChainView:
 
 def group_chains(events: list[Event]) -> list[ChainView]:
     """Chains of these events, oldest first."""
+    names = pk_names(events)
     ordered = sorted(events, key=lambda event: (event.chain, event.seq))
-    chains = [build_chain(list(group)) for _, group in groupby(ordered, key=lambda e: e.chain)]
+    grouped = groupby(ordered, key=lambda event: event.chain)
+    chains = [build_chain(list(group), names) for _, group in grouped]
     return sorted(chains, key=lambda chain: chain.last_id)
 
 
 def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
     """One chain, if this visitor may see it."""
     events = queries.chain_events(visitor, chain)
-    return build_chain(events) if events else None
+    return build_chain(events, pk_names(events)) if events else None

@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     Http404,
@@ -11,13 +12,13 @@ from django.http import (
     HttpResponseForbidden,
     StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from feed import queries, receivers_map, stats, tree, waterfall
-from feed.conf import STREAM_BATCH
+from feed.conf import STREAM_BATCH, feed_setting
 from feed.fragments import fragments
 from feed.http import HtmxHttpRequest, parse_id
 from feed.hub import get_hub, read
@@ -31,9 +32,40 @@ TOO_MANY_STREAMS = "This browser already has as many live feeds open as it may: 
 
 @require_GET
 def panel(request: HtmxHttpRequest) -> HttpResponse:
-    """The feed as a page of its own (phones, direct links), or its panel for htmx."""
+    """The feed as a page of its own: every retained request, a page at a time, newest first."""
+    before = parse_id(request.GET.get("before"))
     template = "feed/feed.html#panel" if request.htmx else "feed/feed.html"
-    return render(request, template, panel_context(request))
+    return render(request, template, panel_context(request, history=True, before=before))
+
+
+def _redrawn_panel(request: HttpRequest) -> HttpResponse:
+    """The panel again after a switch, as it was: beside a page, or a page of the history."""
+    history = request.POST.get("history") == "1"
+    before = parse_id(request.POST.get("before"))
+    return render(request, "feed/feed.html#panel", panel_context(request, history, before))
+
+
+@require_POST
+def choose_internals(request: HtmxHttpRequest) -> HttpResponse:
+    """Show or fold Django's plumbing; the choice is kept in a cookie for a year."""
+    choice = "1" if request.POST.get("show") == "1" else "0"
+    cookie = feed_setting("FEED_INTERNALS_COOKIE")
+    request.COOKIES[cookie] = choice  # The panel drawn now reads it as the next page will.
+    if request.htmx:
+        response = _redrawn_panel(request)
+    else:
+        back = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()})
+        response = redirect(back if safe else reverse("feed:panel"))
+    response.set_cookie(
+        cookie,
+        choice,
+        max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
 
 
 @require_POST
@@ -42,7 +74,7 @@ def choose_scope(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         return HttpResponseForbidden()
     request.session[EVERYONE_KEY] = request.POST.get("everyone") == "1"
-    return render(request, "feed/feed.html#panel", panel_context(request))
+    return _redrawn_panel(request)
 
 
 @require_GET

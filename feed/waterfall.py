@@ -9,7 +9,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from feed.facts import ReceiverFacts
-from feed.tree import ChainView, EventNode
+from feed.tree import RAN, ChainView, EventNode
 
 SCALE = 1000.0  # The bars' SVG viewBox width.
 GAPS_SHARE = 0.2  # At most this much of the axis for all the squeezed gaps together.
@@ -28,6 +28,12 @@ class Row:
     width: str
     outcome: str = ""
     facts: ReceiverFacts | None = None  # Receiver rows: queries and on_commit callbacks.
+    event_id: int | None = None  # Event rows: the walkthrough links to them by this id.
+    internal: bool = False
+
+    @property
+    def ran(self) -> bool:
+        return self.kind == "event" or self.outcome in RAN
 
 
 class Axis:
@@ -68,13 +74,15 @@ def _add(rows: list[Row], axis: Axis, node: EventNode, depth: int) -> None:
     x, width = axis.bar(event.offset_ms, event.duration_ms)
     label = f"{event.signal} · {event.sender}"
     rows.append(
-        Row("event", label, event.summary, event.family, depth, event.duration_ms, x, width)
-    )
+        Row("event", label, event.summary, event.family, depth, event.duration_ms, x, width,
+            event_id=event.id, internal=node.internal)
+    )  # fmt: skip
     for receiver in node.receivers:
         x, width = axis.bar(receiver.offset_ms, receiver.duration_ms)
         rows.append(
             Row("receiver", receiver.short, receiver.location, event.family, depth + 1,
-                receiver.duration_ms, x, width, receiver.outcome, facts=receiver.facts)
+                receiver.duration_ms, x, width, receiver.outcome, facts=receiver.facts,
+                internal=node.internal)
         )  # fmt: skip
         for child in receiver.children:
             _add(rows, axis, child, depth + 2)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import ngettext
 
 from playground.models import SandboxNote
 from playground.signals import experiment
@@ -44,6 +45,10 @@ def _new_note(visitor: str, count: int = 1) -> list[SandboxNote]:
     return [SandboxNote(visitor=visitor, title=f"Note {have + n + 1}") for n in range(count)]
 
 
+def _rows(count: int) -> str:
+    return f"{count} {ngettext('row', 'rows', count)}"
+
+
 def save_note(visitor: str) -> str:
     (note,) = _new_note(visitor)
     note.save()
@@ -61,7 +66,7 @@ def save_title_only(visitor: str) -> str:
 
 def update_queryset(visitor: str) -> str:
     changed = _notes(visitor).update(revision=F("revision") + 1)
-    return f"QuerySet.update() changed {changed} row(s) in one UPDATE and sent no signal at all."
+    return f"QuerySet.update() changed {_rows(changed)} in one UPDATE and sent no signal at all."
 
 
 def bulk_create_notes(visitor: str) -> str:
@@ -72,7 +77,7 @@ def bulk_create_notes(visitor: str) -> str:
 def delete_queryset(visitor: str) -> str:
     deleted, _ = _notes(visitor).delete()
     return (
-        f"QuerySet.delete() removed {deleted} row(s), sending pre_delete and post_delete for each"
+        f"QuerySet.delete() removed {_rows(deleted)}, sending pre_delete and post_delete for each"
         " row because a receiver listens; with none, Django deletes in one query and sends nothing."
     )
 

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from feed.capture import sends_during
+from feed.context import name_chain
 from feed.http import HtmxHttpRequest
 from feed.queries import visitor_of
 from playground.models import SandboxNote
@@ -28,6 +29,7 @@ def run(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     operation = OPERATIONS.get(slug)
     if operation is None:
         raise Http404("No such playground operation.")
+    name_chain(operation.title)
     template = "playground/playground.html" + ("#result" if request.htmx else "")
     # Anyone can repeat these, and each one writes rows: limited per visitor and per IP address.
     if not ratelimit.consume(request, action="playground", key=visitor_of(request)):

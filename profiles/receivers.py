@@ -12,6 +12,7 @@ from django.utils import timezone
 from profiles import avatars
 from profiles.models import Profile, delete_avatar_file
 from profiles.signals import avatar_processed
+from profiles.welcome import send_welcome
 
 
 def create_profile(sender: type, instance: Any, created: bool, raw: bool = False, **kwargs) -> None:
@@ -21,6 +22,15 @@ def create_profile(sender: type, instance: Any, created: bool, raw: bool = False
     """
     if created and not raw:
         Profile.objects.get_or_create(user=instance)
+
+
+def send_welcome_email(sender: Any, request: HttpRequest | None, user: Any, **kwargs) -> None:
+    """A signal receiver which emails a new user a welcome, once their signup has committed.
+
+    on_commit: a signup that rolls back sends nothing; robust: a mail failure never fails it.
+    """
+    if user.email:
+        transaction.on_commit(partial(send_welcome, user.email), robust=True)
 
 
 def record_login(sender: type, request: HttpRequest | None, user: Any, **kwargs) -> None:

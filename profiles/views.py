@@ -64,15 +64,17 @@ def upload_avatar(request: HtmxHttpRequest) -> HttpResponse:
 def edit_interests(request: HtmxHttpRequest) -> HttpResponse:
     user_profile = Profile.objects.for_user(request.user)
     form = InterestsForm(request.POST, instance=user_profile)
+    saved = "clear" in request.POST or form.is_valid()
     if "clear" in request.POST:
         # clear() is its own m2m_changed action, distinct from removing each one.
         user_profile.interests.clear()
         form = InterestsForm(instance=user_profile)
-    elif form.is_valid():
+    elif saved:
         form.save()
     if not request.htmx:
         return redirect("profile")
-    return render(request, "profiles/profile.html#interests-form", {"interests_form": form})
+    context = {"interests_form": form, "interests_saved": saved}
+    return render(request, "profiles/profile.html#interests-form", context)
 
 
 @require_http_methods(["GET", "POST"])

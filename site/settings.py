@@ -258,6 +258,8 @@ for _limit in ("FEED_MAX_EVENTS", "FEED_VISITOR_EVENTS", "FEED_STREAMS_PER_VISIT
         globals()[_limit] = int(os.environ[f"DJANGO_{_limit}"])
 # The walkthrough's steps refresh on every new event: recording those refreshes would loop.
 FEED_QUIET_PATHS = ["/walkthrough/"]
+# Topics are public: the feed names them beside the ids m2m_changed carries.
+FEED_NAMED_MODELS = {"profiles.Topic": "name"}
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,9 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from feed import writer
+from feed.conf import feed_setting
 from feed.muting import muted
+from profiles.models import Topic
 from tests.helpers import PASSWORD, FeedClient, writes_events
 from tests.stores import clear_cache, scratch_database, uses_postgres
 
@@ -109,6 +111,19 @@ def sign_up(password):
         return client.post("/accounts/signup/", data)
 
     return post
+
+
+@pytest.fixture
+def internals_shown(client) -> Client:
+    """The test client with "show Django's internals" switched on, as the switch's cookie does."""
+    client.cookies[feed_setting("FEED_INTERNALS_COOKIE")] = "1"
+    return client
+
+
+@pytest.fixture
+def topic(db):
+    """The "Signals" topic: seeded by a migration, which tests that commit may have flushed."""
+    return Topic.objects.get_or_create(slug="signals", defaults={"name": "Signals"})[0]
 
 
 @pytest.fixture

@@ -117,3 +117,8 @@ def test_visitors_never_touch_each_others_notes(client):
 
 def test_unknown_operation_is_404(client):
     assert client.post("/playground/nope/").status_code == 404
+
+
+def test_one_row_is_one_row(client):
+    run(client, "save")
+    assert "changed 1 row in one UPDATE" in run(client, "queryset-update")

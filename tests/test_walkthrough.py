@@ -35,6 +35,50 @@ def test_steps_tick_in_order_as_their_signals_fire(client, sign_up, password):
     assert done_steps(client) == ["sign-up", "log-out", "fail-login", "log-in"]
 
 
+def test_steps_tick_in_any_order(client, sign_up, password, topic):
+    sign_up(client, "walker@example.com")
+    client.post("/profile/interests/", {"interests": [topic.pk]})
+    client.post("/profile/avatar/", {"avatar": SimpleUploadedFile("me.jpg", images.jpeg())})
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"login": "walker@example.com", "password": password})
+    assert done_steps(client) == ["sign-up", "log-out", "log-in", "avatar", "interests"]
+
+
+def test_what_fired_before_signing_up_does_not_count(client, sign_up, password):
+    client.post("/accounts/login/", {"login": "walker@example.com", "password": "wrong"})
+    sign_up(client, "walker@example.com")
+    assert done_steps(client) == ["sign-up"]
+
+
+def test_deleting_the_account_ends_the_walkthrough(client, sign_up, password):
+    sign_up(client, "walker@example.com")
+    client.post("/profile/delete/", {"password": password})
+    html = client.get("/walkthrough/steps/", headers={"HX-Request": "true"}).content.decode()
+    assert "You deleted your account, which ends the walkthrough." in html
+
+
+def test_the_next_person_to_sign_up_starts_afresh(client, sign_up, password):
+    sign_up(client, "walker@example.com")
+    client.post("/profile/delete/", {"password": password})
+    sign_up(client, "runner@example.com")
+    assert done_steps(client) == ["sign-up"]
+
+
+def test_a_done_step_links_to_the_send_that_ticked_it(client, sign_up):
+    sign_up(client, "walker@example.com")
+    ticked = Event.objects.get(signal="post_save", sender="auth.User", args__created=True)
+    html = client.get("/walkthrough/steps/", headers={"HX-Request": "true"}).content.decode()
+    assert f'href="/feed/requests/{ticked.chain}/#event-{ticked.id}"' in html
+
+
+def test_a_done_step_highlights_the_sends_that_go_with_it(client, sign_up):
+    sign_up(client, "walker@example.com")
+    ticked = Event.objects.get(signal="post_save", sender="auth.User", args__created=True)
+    signed_up = Event.objects.get(signal="user_signed_up")
+    html = client.get("/walkthrough/steps/", headers={"HX-Request": "true"}).content.decode()
+    assert f'data-highlight="event-{ticked.id} event-{signed_up.id}"' in html
+
+
 def test_a_login_before_logging_out_does_not_tick_the_login_step(client, sign_up, password):
     sign_up(client, "walker@example.com")  # Signing up logs in too: that login is not step four.
     assert "log-in" not in done_steps(client)

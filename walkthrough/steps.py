@@ -1,11 +1,17 @@
-"""The walkthrough: what to do, in order, and the signals that show each step was done."""
+"""The walkthrough: what to try, and the signals that show each step was done.
+
+Progress counts from the visitor's newest signup in their own feed: each step ticks when its
+signal fired after that signup, in whatever order the visitor goes. A new signup (the next
+person in this browser) starts afresh; deleting the account ends the walkthrough, ticks kept.
+"""
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
-from feed.queries import first_fired
+from feed.models import Event
+from feed.queries import chain_end, first_fired, last_fired, same_chain
 
 
 @dataclass(frozen=True)
@@ -19,28 +25,59 @@ class Step:
     sender: str | None = None
     receiver: str | None = None
     args: dict[str, Any] = field(default_factory=dict)
+    needs: str = ""  # What must be true first, said on the step.
+    note: str = ""  # What else the step's signals teach.
+    # Sends of the same request shown with the one that ticked the step: (signal, sender).
+    shows: tuple[tuple[str, str | None], ...] = ()
+
+    def conditions(self) -> dict[str, Any]:
+        return {"sender": self.sender, "receiver": self.receiver, **self.args}
 
 
 @dataclass(frozen=True)
 class Progress:
     step: Step
     number: int
-    done: bool
+    event: Event | None  # The send that ticked the step.
+    rows: list[int] = field(default_factory=list)  # Event ids the feed highlights for it.
+
+    @property
+    def done(self) -> bool:
+        return self.event is not None
+
+
+@dataclass(frozen=True)
+class Walkthrough:
+    steps: list[Progress]
+
+    @property
+    def done(self) -> int:
+        return sum(row.done for row in self.steps)
+
+    @property
+    def finished(self) -> bool:
+        """Deleting the account ends the walkthrough, whatever else was done."""
+        return self.steps[-1].done
 
 
 USER = settings.AUTH_USER_MODEL
+SIGN_UP = "sign-up"
 
 STEPS = [
     Step(
-        "sign-up",
+        SIGN_UP,
         "Sign up",
         "Create an account with any email address and a password.",
-        "post_save on User (created) → create_profile → post_save on Profile; user_signed_up",
+        "post_save on User (created) → create_profile → post_save on Profile; user_signed_up →"
+        " send_welcome_email",
         "model",
         "post_save",
         sender=USER,
         receiver="create_profile",
         args={"created": True},
+        shows=(("user_signed_up", None),),
+        note="send_welcome_email queues the welcome email with transaction.on_commit: it is sent"
+        " only once the signup is committed (locally, it prints in the server's console).",
     ),
     Step(
         "log-out",
@@ -57,15 +94,20 @@ STEPS = [
         "user_login_failed (the password itself is never recorded)",
         "auth",
         "user_login_failed",
+        needs="Log out first (step 2): signing up logged you in.",
     ),
     Step(
         "log-in",
         "Log in",
         "Now log in with the right password.",
-        "user_logged_in → update_last_login and record_login; allauth's own user_logged_in",
+        "user_logged_in → update_last_login and record_login; then allauth's own user_logged_in",
         "auth",
         "user_logged_in",
         receiver="record_login",
+        shows=(("user_logged_in", None),),
+        needs="Log out first (step 2): the login that comes with signing up does not count.",
+        note="record_login counts the login with QuerySet.update(), so no post_save on Profile"
+        " follows: update() sends no signals (try it in the playground).",
     ),
     Step(
         "avatar",
@@ -74,6 +116,8 @@ STEPS = [
         "pre_save on Profile → resize_avatar → avatar_processed; post_save",
         "custom",
         "avatar_processed",
+        shows=(("pre_save", "profiles.Profile"), ("post_save", "profiles.Profile")),
+        needs="Logged in (step 1 or 4).",
     ),
     Step(
         "interests",
@@ -83,6 +127,8 @@ STEPS = [
         "model",
         "m2m_changed",
         args={"action": "post_add"},
+        shows=(("m2m_changed", None),),
+        needs="Logged in (step 1 or 4).",
     ),
     Step(
         "delete-account",
@@ -92,17 +138,25 @@ STEPS = [
         "model",
         "post_delete",
         sender=USER,
+        shows=(("pre_delete", None), ("post_delete", None)),
+        needs="Do this last: it ends the walkthrough.",
     ),
 ]
 
 
-def progress(visitor: str) -> list[Progress]:
-    """Each step, ticked when the visitor's feed shows its signals after the step before it."""
-    rows, after, done = [], 0, True
+def progress(visitor: str) -> Walkthrough:
+    """Each step with the send that ticked it, counted from the visitor's newest signup."""
+    signup = last_fired(visitor, STEPS[0].signal, **STEPS[0].conditions())
+    # The signup's own request logs the new user in: only what comes after it counts.
+    after = chain_end(signup) if signup is not None else None
+    rows = []
     for number, step in enumerate(STEPS, start=1):
-        conditions = {"sender": step.sender, "receiver": step.receiver, **step.args}
-        found = first_fired(visitor, step.signal, after=after, **conditions) if done else None
-        done = found is not None
-        after = found.id if found else after
-        rows.append(Progress(step, number, done))
-    return rows
+        if after is None:
+            found = None
+        elif step.slug == SIGN_UP:
+            found = signup
+        else:
+            found = first_fired(visitor, step.signal, after=after, **step.conditions())
+        shown = same_chain(found, list(step.shows)) if found else []
+        rows.append(Progress(step, number, found, shown))
+    return Walkthrough(rows)

@@ -9,10 +9,11 @@ from walkthrough.steps import progress
 
 def _render(request: HttpRequest, template: str) -> HttpResponse:
     visitor = visitor_of(request)
-    steps = progress(visitor)
     # record_login saves the profile with update(): the log-in step names what that skipped.
-    skipped = latest_inside(visitor, "record_login")
-    context = {"steps": steps, "done": sum(s.done for s in steps), "login_skipped": skipped}
+    context = {
+        "walkthrough": progress(visitor),
+        "login_skipped": latest_inside(visitor, "record_login"),
+    }
     return render(request, template, context)
 
 

@@ -4,6 +4,7 @@ from django import template
 from django.template.context import RequestContext
 from django.template.loader import render_to_string
 
+from feed import glossary
 from feed.muting import muted
 from feed.panel import panel_context
 
@@ -38,3 +39,22 @@ def arg(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or "(none)"
     return str(value)
+
+
+def _name_and_module(signal: Any) -> tuple[str, str]:
+    """A recorded event's signal, or a receivers-map SignalName, as (name, module)."""
+    if hasattr(signal, "signal_module"):
+        return signal.signal, signal.signal_module
+    return signal.name, signal.module
+
+
+@register.filter
+def docs_url(signal: Any) -> str:
+    """The documentation entry of a Django (or allauth) signal; "" for the project's own."""
+    return glossary.docs_url(*_name_and_module(signal))
+
+
+@register.filter
+def explain(signal: Any) -> str:
+    """One line on what a Django signal means."""
+    return glossary.explain(*_name_and_module(signal))

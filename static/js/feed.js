@@ -1,9 +1,13 @@
-// The live feed: keep the stream's resume point, fall back to polling, fold the panel on phones.
-// Loaded with `defer` after htmx, so it runs before htmx first processes the page.
+// The live feed: keep the stream's resume point, fall back to polling, remember whether the panel
+// is open (folded on phones until the visitor opens it), and the chains' details, source and
+// highlight toggles. Loaded with `defer` after htmx, so it runs before htmx first processes the page.
 (function () {
   "use strict";
 
   var NARROW = "(max-width: 60rem)";
+  var OPEN_KEY = "signal-lab-feed-open";
+
+  document.documentElement.classList.remove("no-js");
 
   function stream() {
     return document.querySelector("[data-feed-stream]");
@@ -83,10 +87,93 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var panel = document.querySelector("[data-feed-panel]");
-    if (panel && window.matchMedia(NARROW).matches && !document.querySelector("main [data-feed]")) {
-      panel.open = false;
+  function remembered() {
+    try {
+      return window.localStorage.getItem(OPEN_KEY);
+    } catch (error) {
+      return null; // Storage refused (private mode): fall back to the default.
     }
+  }
+
+  function remember(open) {
+    try {
+      window.localStorage.setItem(OPEN_KEY, open ? "1" : "0");
+    } catch (error) {
+      // Nothing to keep it in: the panel simply opens as by default next time.
+    }
+  }
+
+  // The panel beside a page opens as the visitor last left it; by default closed on phones.
+  // The feed's own page (/feed/) always shows it.
+  function applyOpenState(panel) {
+    if (!panel || document.querySelector("main [data-feed]")) return;
+    var stored = remembered();
+    panel.open = stored === null ? !window.matchMedia(NARROW).matches : stored === "1";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    applyOpenState(document.querySelector("[data-feed-panel]"));
+  });
+
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      if (event.target.matches("[data-feed-panel]") && !document.querySelector("main [data-feed]")) {
+        remember(event.target.open);
+      }
+    },
+    true,
+  );
+
+  function toggle(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  // "Details" shows the arguments, receivers' files and source toggles of one chain's rows.
+  function toggleDetails(button) {
+    var chain = button.closest(".chain");
+    var open = button.getAttribute("aria-expanded") !== "true";
+    chain.classList.toggle("chain-open", open);
+    toggle(button, open);
+  }
+
+  // "source" loads a receiver's code once, then shows and hides that one copy.
+  function toggleSource(button) {
+    var slot = document.getElementById(button.getAttribute("aria-controls"));
+    var open = button.getAttribute("aria-expanded") !== "true";
+    toggle(button, open);
+    slot.hidden = !open;
+    if (open && !slot.hasChildNodes() && window.htmx) {
+      window.htmx.ajax("GET", button.dataset.sourceUrl, { target: slot, swap: "innerHTML" });
+    }
+  }
+
+  // A walkthrough step's link: highlight the rows that ticked it where the feed shows them,
+  // focusing the first; else follow the link to that request's waterfall.
+  function highlight(link, event) {
+    var rows = link.dataset.highlight.split(" ").map(function (id) {
+      return document.querySelector("#feed #" + id);
+    });
+    if (!rows[0]) return;
+    event.preventDefault();
+    var panel = document.querySelector("[data-feed-panel]");
+    if (panel) panel.open = true;
+    document.querySelectorAll(".event.highlighted").forEach(function (other) {
+      other.classList.remove("highlighted");
+    });
+    rows.forEach(function (row) {
+      if (row) row.classList.add("highlighted");
+    });
+    rows[0].setAttribute("tabindex", "-1");
+    rows[0].focus();
+    rows[0].scrollIntoView({ block: "center" });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-chain-details], .source-toggle, [data-highlight]");
+    if (!target) return;
+    if (target.matches("[data-chain-details]")) toggleDetails(target);
+    else if (target.matches(".source-toggle")) toggleSource(target);
+    else highlight(target, event);
   });
 })();

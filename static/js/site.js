@@ -41,3 +41,28 @@ document.body.addEventListener("htmx:responseError", (event) => {
 document.body.addEventListener("htmx:sendError", (event) => {
   showRequestError(event, "The server could not be reached: check your connection and try again.");
 });
+
+// Focus after an htmx swap. A response that marks its result ([data-focus-result]) gets the
+// focus: keyboard users carry on from what their action produced. Otherwise, where the swap took
+// the focused control away (its form replaced), focus goes to the new control with the same id,
+// never to the top of the page.
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  event.detail.xhr.focusBefore = document.activeElement;
+});
+
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  const before = event.detail.xhr && event.detail.xhr.focusBefore;
+  if (!before) return;
+  const result = document.querySelector("[data-focus-result]");
+  if (result) {
+    result.removeAttribute("data-focus-result");
+    result.focus();
+    return;
+  }
+  const active = document.activeElement;
+  if (before === document.body || (active && active !== document.body && active.isConnected)) {
+    return;
+  }
+  const next = before.isConnected ? before : before.id && document.getElementById(before.id);
+  if (next) next.focus();
+});

@@ -9,6 +9,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from devtools.servers import ROOT, migrate, start_uvicorn, stop
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The widths every check of the teaching pages runs at: a laptop, and a phone 390 px wide.
+WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 SCREENSHOTS = ROOT / "var" / "screenshots"
 # Chromium's background services would try to reach hosts this machine cannot see.
 CHROMIUM_ARGS = [
@@ -74,3 +76,22 @@ def screenshot(page, request):
         page.screenshot(path=SCREENSHOTS / f"{request.node.name}-{name}.png", full_page=True)
 
     return take
+
+
+@pytest.fixture(params=list(WIDTHS))
+def width(request) -> str:
+    """ "desktop", then "phone": tests that take it run at both widths."""
+    return request.param
+
+
+@pytest.fixture
+def sized_page(page, width) -> Page:
+    """The visitor's tab at each width in turn: the test runs on a laptop and on a phone."""
+    page.set_viewport_size(WIDTHS[width])
+    return page
+
+
+@pytest.fixture
+def email(width, request) -> str:
+    """An address no other test signs up with (the server lives for the whole session)."""
+    return f"{request.node.originalname.removeprefix('test_')[:30]}-{width}@example.com"

@@ -58,3 +58,25 @@ def chain(page: Page, origin: str) -> Locator:
 def event(scope: Page | Locator, signal: str, summary: str) -> Locator:
     """The first event of this signal whose summary contains the text, within a scope."""
     return scope.locator(f'li.event[data-signal="{signal}"]').filter(has_text=summary).first
+
+
+def row(event: Locator) -> Locator:
+    """An event's own collapsed row: signal, sender, receivers and their times."""
+    return event.locator(":scope > .event-row")
+
+
+def open_feed(page: Page) -> None:
+    """Unfold the feed panel where it starts folded (phones)."""
+    panel = page.locator("[data-feed-panel]")
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").first.click()
+
+
+def show_details(scope: Locator) -> None:
+    """Show a chain's details: arguments, receivers' files and their source toggles."""
+    scope.get_by_role("button", name="Details").click()
+
+
+def overflow(page: Page) -> int:
+    """How many pixels wider than the window the page is (0 or less: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

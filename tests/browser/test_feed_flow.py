@@ -2,7 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import chain, event, log_in, sign_up
+from tests.browser.flows import chain, event, log_in, row, show_details, sign_up
 from tests.helpers import CREATE_PROFILE_AT
 
 
@@ -15,13 +15,14 @@ def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
 
     signup = chain(page, "POST /accounts/signup/")
     user_created = event(signup, "post_save", "(watcher@…) created")
-    expect(user_created).to_be_visible()
-    user_created.locator("summary").first.click()
-    create_profile = user_created.locator("li.receiver").filter(has_text="create_profile").first
-    expect(create_profile.locator(".receiver-where").first).to_have_text(CREATE_PROFILE_AT)
-    profile_created = event(create_profile, "post_save", "of watcher@… created")
+    expect(row(user_created)).to_contain_text("create_profile")
+    profile_created = event(user_created, "post_save", "of watcher@… created")
     expect(profile_created).to_be_visible()
-    create_profile.get_by_role("button", name="source").first.click()
+    show_details(signup)
+    details = user_created.locator(":scope > .event-details")
+    create_profile = details.locator("li.receiver").filter(has_text="create_profile")
+    expect(create_profile.locator(".receiver-where")).to_have_text(CREATE_PROFILE_AT)
+    create_profile.get_by_role("button", name="source").click()
     expect(create_profile.locator(".source-code")).to_contain_text("def create_profile(")
     profile_created.scroll_into_view_if_needed()
     screenshot("signup-tree")
@@ -71,14 +72,29 @@ def test_the_feed_folds_on_a_phone(page: Page, screenshot):
     screenshot("phone-open")
 
 
+def test_the_feed_stays_open_once_opened_on_a_phone(page: Page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    page.locator("[data-feed-panel] summary").first.click()
+    page.goto("/playground/")
+    expect(page.locator("[data-feed-panel]")).to_have_attribute("open", "")
+
+
+def test_the_feed_stays_closed_once_closed_on_a_laptop(page: Page):
+    page.goto("/")
+    page.locator("[data-feed-panel] summary").first.click()
+    page.goto("/playground/")
+    expect(page.locator("[data-feed-panel]")).not_to_have_attribute("open", "")
+
+
 def test_without_event_source_the_feed_polls(page: Page, screenshot):
     page.context.add_init_script("delete window.EventSource")
     page.goto("/")
     expect(page.locator("[data-feed-status]")).to_have_text("polling")
     actor = page.context.new_page()
-    actor.goto("/accounts/login/")
-    expect(chain(page, "GET /accounts/login/")).to_be_visible(timeout=15_000)
-    expect(page.locator("#feed-chains > li.chain")).to_have_count(2)
+    log_in(actor, "nobody@example.com")
+    failed = event(chain(page, "POST /accounts/login/"), "user_login_failed", "nobody@…")
+    expect(failed).to_be_visible(timeout=15_000)
     screenshot("polling")
     actor.close()
 

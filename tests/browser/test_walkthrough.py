@@ -1,92 +1,84 @@
-"""The whole walkthrough as a new visitor does it, in Chromium, watching the live feed."""
+"""The walkthrough as a visitor does it, in Chromium, at a laptop's width and a phone's."""
+
+import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import (
-    HEADER_AVATAR_LOADED,
-    RECORD_PROGRESS,
-    chain,
-    choose_avatar,
-    event,
-    log_in,
-    photo,
-    sign_up,
-)
+from tests import images
+from tests.browser.flows import chain, choose_avatar, event, log_in, open_feed, sign_up
 from tests.helpers import PASSWORD
-
-EMAIL = "newcomer@example.com"
 
 
 def step(page: Page, slug: str):
     return page.locator(f'#walkthrough [data-step="{slug}"]')
 
 
-def test_a_new_visitor_walks_through_every_step(page: Page, screenshot):
-    page.goto("/")
-    expect(page.get_by_test_id("walkthrough-done")).to_have_text("0 of 7 done")
-    screenshot("01-start")
+def done(page: Page):
+    return page.get_by_test_id("walkthrough-done")
 
-    sign_up(page, EMAIL)
-    user_created = event(chain(page, "POST /accounts/signup/"), "post_save", "(newcomer@…) created")
-    user_created.locator("summary").first.click()
-    create_profile = user_created.locator("li.receiver").filter(has_text="create_profile").first
-    expect(event(create_profile, "post_save", "of newcomer@… created")).to_be_visible()
-    screenshot("02-signed-up")
 
-    page.goto("/")
-    expect(step(page, "sign-up")).to_have_class("step step-done")
-    page.get_by_role("button", name="Log out").click()
-    expect(
-        event(chain(page, "POST /accounts/logout/"), "user_logged_out", "logged out")
-    ).to_be_visible()
-    expect(step(page, "log-out")).to_have_class("step step-done")
-    screenshot("03-logged-out")
-
-    log_in(page, EMAIL, "not-my-password")
-    expect(event(page, "user_login_failed", "Login failed for newcomer@…")).to_be_visible()
-    screenshot("04-failed-login")
-
-    log_in(page, EMAIL)
-    expect(page).to_have_url("/profile/")
-    logged_in = event(chain(page, "POST /accounts/login/"), "user_logged_in", "newcomer@…")
-    logged_in.locator("summary").first.click()
-    expect(logged_in.locator("li.receiver").filter(has_text="record_login")).to_be_visible()
-    expect(logged_in.locator("li.receiver").filter(has_text="update_last_login")).to_be_visible()
-    expect(page.get_by_test_id("login-count")).to_have_text("2")
-    screenshot("05-logged-in")
-
-    page.evaluate(RECORD_PROGRESS)
-    choose_avatar(page, "me.jpg", photo())
-    page.get_by_role("button", name="Upload avatar").click()
-    page.wait_for_function(HEADER_AVATAR_LOADED)
-    assert max(page.evaluate("window.progressSeen")) == 100
-    expect(event(chain(page, "POST /profile/avatar/"), "avatar_processed", "")).to_be_attached()
-    screenshot("06-avatar")
-
-    page.get_by_role("checkbox", name="Signals").check()
-    interests = chain(page, "POST /profile/interests/")
-    expect(event(interests, "m2m_changed", "post_add")).to_be_visible()
-    screenshot("07-interests")
-
-    page.get_by_role("link", name="Delete account…").click()
+def delete_account(page: Page) -> None:
+    page.goto("/profile/delete/")
     page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Delete my account").click()
     expect(page).to_have_url("/")
-    deleted = chain(page, "POST /profile/delete/")
-    expect(event(deleted, "post_delete", "User")).to_be_visible()
-    expect(event(deleted, "post_delete", "Profile")).to_be_visible()
-    expect(page.get_by_test_id("walkthrough-done")).to_have_text("7 of 7 done")
-    screenshot("08-all-done")
 
 
-def test_key_pages_fit_a_phone(page: Page, screenshot):
-    page.set_viewport_size({"width": 390, "height": 844})
-    for path, name in [
-        ("/", "home"),
-        ("/playground/", "playground"),
-        ("/accounts/signup/", "signup"),
-    ]:
-        page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{path} is {overflow}px wider than a phone"
-        screenshot(f"phone-{name}")
+def test_signing_up_logging_out_and_in_ticks_three_steps(sized_page: Page, email: str, screenshot):
+    page = sized_page
+    sign_up(page, email)
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, email)
+    expect(page).to_have_url("/profile/")
+    page.goto("/")
+    expect(done(page)).to_have_text("3 of 7 done")
+    for slug in ["sign-up", "log-out", "log-in"]:
+        expect(step(page, slug)).to_have_class("step step-done")
+    expect(step(page, "fail-login")).to_have_class("step")
+    screenshot("three-steps")
+
+
+def test_clicking_a_step_highlights_the_row_that_ticked_it(
+    sized_page: Page, email: str, screenshot
+):
+    page = sized_page
+    sign_up(page, email)
+    page.goto("/")
+    open_feed(page)
+    step(page, "sign-up").get_by_role("link", name="Show the signals that ticked it").click()
+    user_created = event(chain(page, "POST /accounts/signup/"), "post_save", "created")
+    expect(user_created).to_have_class("event family-model highlighted")
+    expect(user_created).to_be_focused()
+    signed_up = event(chain(page, "POST /accounts/signup/"), "user_signed_up", "signed up")
+    expect(signed_up).to_have_class(re.compile(r"\bhighlighted\b"))
+    screenshot("highlighted")
+
+
+def test_deleting_the_account_completes_the_walkthrough(sized_page: Page, email: str, screenshot):
+    page = sized_page
+    page.goto("/")
+    expect(done(page)).to_have_text("0 of 7 done")
+    screenshot("01-start")
+    sign_up(page, email)
+    choose_avatar(page, "me.jpg", images.jpeg())
+    page.get_by_role("button", name="Upload avatar").click()
+    expect(page.locator("#avatar-form").get_by_role("status")).to_have_text("Avatar updated.")
+    page.get_by_role("checkbox", name="Signals").check()
+    expect(page.locator("#interests-form").get_by_role("status")).to_have_text("Interests saved.")
+    page.get_by_role("button", name="Log out").click()
+    log_in(page, email, "not-my-password")
+    log_in(page, email)
+    expect(page).to_have_url("/profile/")
+    delete_account(page)
+    expect(done(page)).to_have_text("7 of 7 done")
+    expect(page.locator(".walkthrough-finished")).to_contain_text("every signal on the list")
+    screenshot("02-all-done")
+
+
+def test_the_next_person_in_the_browser_starts_afresh(sized_page: Page, email: str):
+    page = sized_page
+    sign_up(page, email)
+    delete_account(page)
+    sign_up(page, f"next-{email}")
+    page.goto("/")
+    expect(done(page)).to_have_text("1 of 7 done")

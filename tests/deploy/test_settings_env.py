@@ -76,11 +76,15 @@ def test_per_ip_rate_limits_are_adjustable(settings_from_env):
         DJANGO_RATE_LIMIT_LOGIN="300/m/ip",
         DJANGO_RATE_LIMIT_LOGIN_FAILED="100/m/ip,5/300s/key",
     )["ACCOUNT_RATE_LIMITS"]
-    assert limits | {
-        "signup": "200/m/ip",
-        "login": "300/m/ip",
-        "login_failed": "100/m/ip,5/300s/key",
-    } == limits
+    assert (
+        limits
+        | {
+            "signup": "200/m/ip",
+            "login": "300/m/ip",
+            "login_failed": "100/m/ip,5/300s/key",
+        }
+        == limits
+    )
 
 
 def test_media_storage_is_configurable(settings_from_env):

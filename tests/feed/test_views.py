@@ -35,9 +35,9 @@ def test_the_feed_shows_the_signup_tree(signed_up):
 
 
 def test_the_feed_lists_the_newest_request_first(signed_up):
-    signed_up.get("/accounts/email/")
+    signed_up.post("/profile/bio/", {"bio": "hello"})
     content = signed_up.get("/profile/").content.decode()
-    assert content.index("GET /accounts/email/") < content.index("POST /accounts/signup/")
+    assert content.index("POST /profile/bio/") < content.index("POST /accounts/signup/")
 
 
 def test_the_stream_starts_after_the_newest_chain_shown(signed_up):
@@ -51,7 +51,7 @@ def test_a_visitor_never_sees_another_visitors_events(signed_up):
     assert "bob@" not in content and "POST /accounts/signup/" not in content
 
 
-def test_html_in_a_users_email_shows_as_text(client, django_user_model):
+def test_html_in_a_users_email_shows_as_text(client, internals_shown, django_user_model):
     client.get("/")
     django_user_model.objects.create_user("x", "<b>bold</b>@example.com")
     client.force_login(django_user_model.objects.get(username="x"))
@@ -60,7 +60,7 @@ def test_html_in_a_users_email_shows_as_text(client, django_user_model):
     assert "&lt;b&gt;bold&lt;/b&gt;@…" in content and "<b>bold</b>" not in content
 
 
-def test_html_in_a_path_shows_as_text(client):
+def test_html_in_a_path_shows_as_text(client, internals_shown):
     client.get("/<script>alert(1)</script>/")
     content = client.get("/").content.decode()
     assert "GET /&lt;script&gt;alert(1)&lt;/script&gt;/" in content
@@ -68,7 +68,7 @@ def test_html_in_a_path_shows_as_text(client):
 
 def test_the_feed_page_is_the_panel_as_main_content(client):
     content = client.get("/feed/").content.decode()
-    assert content.count('id="feed"') == 1 and "<h1>Live signals</h1>" in content
+    assert content.count('id="feed"') == 1 and "<h1>Your requests and their signals</h1>" in content
 
 
 def test_htmx_gets_only_the_panel(client):

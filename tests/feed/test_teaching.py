@@ -1,0 +1,142 @@
+"""What the feed's rows say: receivers named, plumbing folded, names beside ids, honest words."""
+
+import re
+
+import django
+import pytest
+
+from feed import glossary
+from feed.conf import feed_setting
+from feed.models import Event
+from feed.naming import named_signals
+from tests.feed.rows import chain_fragments, row_texts
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DOCS = f"https://docs.djangoproject.com/en/{django.VERSION[0]}.{django.VERSION[1]}/"
+
+
+def feed_page(client) -> str:
+    return client.get("/feed/").content.decode()
+
+
+def test_a_collapsed_row_names_its_receivers_and_their_times(signed_up):
+    rows = row_texts(feed_page(signed_up))
+    assert any(re.fullmatch(r"post_save · auth\.User → create_profile [\d.]+ ms", r) for r in rows)
+
+
+def test_a_signal_sent_inside_a_receiver_shows_under_it(signed_up):
+    html = feed_page(signed_up)
+    inside = html.split("inside <code>create_profile</code>", 1)[1]
+    assert row_texts(inside)[0].startswith("pre_save · profiles.Profile")
+
+
+def test_a_receiver_that_never_ran_says_so(client):
+    client.post("/playground/send/", headers={"HX-Request": "true"})
+    rows = row_texts(feed_page(client))
+    assert any(
+        r.endswith("count_sandbox_notes not run") for r in rows if r.startswith("experiment")
+    )
+
+
+def test_the_waterfall_says_not_run_instead_of_a_time(client):
+    client.post("/playground/send/", headers={"HX-Request": "true"})
+    sent = Event.objects.get(signal="experiment")
+    html = client.get(f"/feed/requests/{sent.chain}/").content.decode()
+    assert re.search(r"<code>count_sandbox_notes</code>.*?wf-ms\">not run<", html, re.S)
+
+
+def test_the_two_user_logged_in_say_which_module_sent_them(signed_up):
+    rows = [r for r in row_texts(feed_page(signed_up)) if r.startswith("user_logged_in")]
+    assert [r.split(" · ")[0] for r in rows] == [
+        "user_logged_in django.contrib.auth",
+        "user_logged_in allauth.account",
+    ]
+
+
+def test_pk_set_names_the_topics_beside_their_ids(signed_up, topic):
+    signed_up.post("/profile/interests/", {"interests": [topic.pk]})
+    assert f"<dd>Signals (#{topic.pk})</dd>" in feed_page(signed_up)
+
+
+def test_one_topic_is_one_topic(signed_up, topic):
+    signed_up.post("/profile/interests/", {"interests": [topic.pk]})
+    assert "post_add: 1 topic on Profile" in feed_page(signed_up)
+
+
+def test_built_in_signals_link_to_their_entry_in_djangos_docs(signed_up):
+    html = feed_page(signed_up)
+    assert f'href="{DOCS}ref/signals/#django.db.models.signals.post_save"' in html
+    assert f'href="{DOCS}ref/contrib/auth/#django.contrib.auth.signals.user_logged_in"' in html
+
+
+def test_playground_requests_are_labelled_by_their_operation(client):
+    client.post("/playground/queryset-delete/", headers={"HX-Request": "true"})
+    client.post("/playground/save/", headers={"HX-Request": "true"})
+    assert "POST /playground/&lt;slug&gt;/ · save()</a>" in feed_page(client)
+
+
+def test_requests_of_django_plumbing_only_are_left_out(signed_up):
+    signed_up.get("/accounts/email/")
+    assert "GET /accounts/email/" not in feed_page(signed_up)
+
+
+def test_the_internals_switch_brings_them_back(signed_up):
+    signed_up.get("/accounts/email/")
+    signed_up.post("/feed/internals/", {"show": "1"})
+    assert "GET /accounts/email/" in feed_page(signed_up)
+
+
+def test_the_internals_switch_is_kept_in_a_cookie(client):
+    response = client.post("/feed/internals/", {"show": "1", "next": "/playground/"})
+    assert response.cookies[feed_setting("FEED_INTERNALS_COOKIE")].value == "1"
+    assert response.url == "/playground/"
+
+
+def test_the_switch_never_redirects_off_the_site(client):
+    response = client.post("/feed/internals/", {"show": "1", "next": "https://example.net/"})
+    assert response.url == "/feed/"
+
+
+def test_htmx_gets_the_redrawn_panel_with_the_switch_on(client):
+    response = client.post("/feed/internals/", {"show": "1"}, headers={"HX-Request": "true"})
+    assert 'role="switch" aria-checked="true"' in response.content.decode()
+
+
+def test_a_chains_html_is_the_same_whichever_the_switch(signed_up):
+    folded = chain_fragments(feed_page(signed_up))
+    signed_up.post("/feed/internals/", {"show": "1"})
+    shown = chain_fragments(feed_page(signed_up))
+    assert folded and folded[-1] in shown
+
+
+def test_the_history_pages_back_to_the_oldest_request(signed_up, settings):
+    settings.FEED_PAGE_CHAINS = 2
+    signed_up.post("/profile/bio/", {"bio": "one"})
+    signed_up.post("/profile/bio/", {"bio": "two"})
+    older = re.search(r'href="(/feed/\?before=\d+)" rel="next"', feed_page(signed_up)).group(1)
+    assert "POST /accounts/signup/" in signed_up.get(older).content.decode()
+
+
+def test_the_newest_history_page_leaves_the_oldest_out(signed_up, settings):
+    settings.FEED_PAGE_CHAINS = 2
+    signed_up.post("/profile/bio/", {"bio": "one"})
+    signed_up.post("/profile/bio/", {"bio": "two"})
+    assert "POST /accounts/signup/" not in feed_page(signed_up)
+
+
+def test_the_receivers_map_lists_a_receiver_connected_many_times_once(client):
+    html = client.get("/feed/receivers/").content.decode()
+    name = re.escape("StorageSettingsMixin._clear_cached_properties</code>")
+    assert len(re.findall(name, html)) == 1
+    assert re.search(name + r'\s*<span class="tag"[^>]*>\u00d7 [2-9]', html)
+
+
+def test_every_django_signal_has_a_line_of_explanation():
+    djangos = [name for name, _ in named_signals() if name.module.startswith("django.")]
+    assert [n.name for n in djangos if not glossary.explain(n.name, n.module)] == []
+
+
+def test_a_signal_defined_in_one_module_links_where_django_documents_it():
+    url = glossary.docs_url("setting_changed", "django.core.signals")
+    assert url.endswith("ref/signals/#django.test.signals.setting_changed")
