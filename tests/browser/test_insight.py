@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import chain, event, sign_up
+from tests.browser.flows import chain, event, show_details, sign_up
 
 WIDTHS = {"desktop": 1366, "phone": 390}
 
@@ -40,8 +40,9 @@ def test_the_feed_shows_a_rolled_back_callback_live(page: Page, screenshot):
     page.goto("/playground/")
     expect(page.locator("[data-feed-status]")).to_have_text("live")
     page.get_by_role("button", name="Save, then roll back").click()
-    saved = event(chain(page, "POST /playground/<slug>/"), "post_save", "created")
-    saved.locator("summary").first.click()
+    rolled_back = chain(page, "POST /playground/<slug>/ · Save, then roll back")
+    show_details(rolled_back)
+    saved = event(rolled_back, "post_save", "created")
     expect(saved.locator(".on-commit")).to_contain_text("discarded by rollback")
     screenshot("rolled-back-callback")
 
@@ -50,8 +51,9 @@ def test_the_feed_names_the_receivers_update_skipped(page: Page, screenshot):
     page.goto("/playground/")
     page.get_by_role("button", name="save()", exact=True).click()
     page.get_by_role("button", name="QuerySet.update()").click()
-    skipped = event(page, "update()", "1 receiver skipped")
-    expect(skipped.locator(".event-meta")).to_contain_text("1 receiver skipped")
-    skipped.locator("summary").first.click()
-    expect(skipped.locator(".outcome-skipped")).to_contain_text("announce_on_commit")
+    updated = chain(page, "POST /playground/<slug>/ · QuerySet.update()")
+    skipped = event(updated, "update()", "SandboxNote")
+    expect(skipped.locator(".event-skipped")).to_have_text("1 receiver skipped")
+    show_details(updated)
+    expect(skipped.locator(".receivers .outcome-skipped")).to_contain_text("announce_on_commit")
     screenshot("skipped-receivers")
