@@ -106,8 +106,8 @@ STEPS = [
         receiver="record_login",
         shows=(("user_logged_in", None),),
         needs="Log out first (step 2): the login that comes with signing up does not count.",
-        note="record_login counts the login with QuerySet.update(), so no post_save on Profile"
-        " follows: update() sends no signals (try it in the playground).",
+        note="record_login counts the login with QuerySet.update(), which sends no signals:"
+        " try it in the playground.",
     ),
     Step(
         "avatar",

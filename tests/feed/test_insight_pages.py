@@ -37,8 +37,8 @@ def test_the_waterfall_offers_create_profiles_sql(client, sign_up):
 def test_the_feed_shows_a_skip_as_receivers_skipped(client, sign_up):
     sign_up(client, "skipped@example.com")
     html = client.get("/feed/").content.decode()
-    meta = re.search(r'data-signal="update\(\)".*?class="event-skipped">(.*?)</span>', html, re.S)
-    assert meta.group(1).startswith("1 receiver skipped")
+    summary = re.search(r'data-signal="update\(\)".*?class="event-summary">(.*?)</p>', html, re.S)
+    assert summary.group(1).endswith("1 receiver skipped")
 
 
 def test_the_feed_shows_a_discarded_callback(client):
