@@ -141,7 +141,12 @@ CACHES = {
         }
         if REDIS_URL
         # Per process: fine for one worker, but allauth's rate limits need Redis beyond that.
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # The feed keeps each chain's drawing here (about 1 KB): Django's default of 300 entries
+        # culled a classroom's chains faster than its pages showed them, redrawing on every page.
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
     )
 }
 

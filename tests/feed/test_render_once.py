@@ -7,6 +7,8 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.test import Client
 from django.test.signals import template_rendered
 
+from feed import queries
+from feed.fragments import fragments
 from feed.models import Event
 from tests.feed.sse import read_until, stream_client
 
@@ -46,3 +48,13 @@ def test_pages_polls_and_streams_share_one_drawing_of_each_chain(drawn):
     chains = set(Event.objects.values_list("chain", flat=True))
     assert drawn and set(drawn) <= {str(chain) for chain in chains}
     assert set(drawn.values()) == {1}
+
+
+def test_a_classroom_of_chains_stays_drawn(drawn, stored_receivers):
+    """The cache keeps more chains than a busy workshop's panels show, so none is drawn twice."""
+    for _ in range(500):
+        stored_receivers("send")
+    heads = queries.heads_after(queries.EVERYONE, 0, 500)
+    fragments(heads)
+    fragments(heads[:1])
+    assert len(drawn) == 500 and set(drawn.values()) == {1}
