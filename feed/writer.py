@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from typing import Any, Protocol
 
-from django.db import InterfaceError, OperationalError, connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 
@@ -190,8 +190,9 @@ def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
 def write(batch: list[Recorded]) -> None:
     """Insert chains' rows in one transaction on this thread's connection; never raise.
 
-    A kept connection that died (a database restart or failover) is replaced once, so the chains
-    that found it dead are written rather than lost.
+    A failed write is tried once more on a new connection: a kept connection that died (a
+    database restart or failover) is replaced, and a table that migrate changed meanwhile is
+    ready. While the table is not migrated yet, chains are dropped quietly.
     """
     alias = router.db_for_write(Event)
     connection = connections[alias]
@@ -200,16 +201,21 @@ def write(batch: list[Recorded]) -> None:
             rows = [row for chain in batch for row in chain.records()]
             try:
                 _commit(connection, rows)
-            except (OperationalError, InterfaceError):
-                # The connection failed, not the rows: most often a database restart ended it.
+            except DatabaseError:
                 connection.close()
+                if not _schema_ready(alias):
+                    counts["failed"] += len(batch)
+                    logger.debug(
+                        "feed: events table not migrated yet, %d chains dropped", len(batch)
+                    )
+                    return
                 _commit(connection, rows)
             counts["written"] += len(batch)
             if next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
                 prune(alias)
         except Exception:
             counts["failed"] += len(batch)
-            _report_failure(alias, len(batch))
+            _report("write", "feed: could not write %d chains", len(batch), exc_info=True)
             connection.close()  # Reconnect next time rather than reuse a broken connection.
             return
     notify.written()
@@ -223,13 +229,15 @@ def _commit(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> None
         notify.announce(cursor)
 
 
-def _report_failure(alias: str, chains: int) -> None:
-    try:
-        with muted():
-            migrated = Event._meta.db_table in connections[alias].introspection.table_names()
-    except Exception:
-        migrated = True
-    if migrated:
-        _report("write", "feed: could not write %d chains", chains, exc_info=True)
-    else:
-        logger.debug("feed: events table not migrated yet, %d chains dropped", chains)
+def _schema_ready(alias: str) -> bool:
+    """Whether the events table has every column Event writes: not yet while migrate runs."""
+    connection = connections[alias]
+    table = Event._meta.db_table
+    with muted(), connection.cursor() as cursor:
+        if table not in connection.introspection.table_names(cursor):
+            return False
+        try:
+            described = connection.introspection.get_table_description(cursor, table)
+        except KeyError:  # PostgreSQL's introspection, when a column appears while it reads.
+            return False
+    return {field.column for field in Event._meta.concrete_fields} <= {c.name for c in described}
