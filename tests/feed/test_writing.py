@@ -3,7 +3,9 @@ failing the host's code; failures and a full queue are counted and dropped."""
 
 import logging
 import threading
+import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.signals import user_logged_in
@@ -26,18 +28,19 @@ def every_failure_logged(settings):
 
 
 @pytest.fixture
-def stalled_writer(monkeypatch):
-    """The writer blocked inside its insert until the test releases it."""
-    release = threading.Event()
+def stalled_writer(monkeypatch) -> SimpleNamespace:
+    """The writer blocked inside its insert (`entered` is set once it is) until `release`."""
+    stall = SimpleNamespace(entered=threading.Event(), release=threading.Event())
     original = writer._insert
 
     def stalled(*args, **kwargs):
-        release.wait(10)
+        stall.entered.set()
+        stall.release.wait(10)
         original(*args, **kwargs)
 
     monkeypatch.setattr("feed.writer._insert", stalled)
-    yield release
-    release.set()
+    yield stall
+    stall.release.set()
     writer.flush()
 
 
@@ -95,7 +98,8 @@ def test_a_write_failure_is_logged_and_the_request_succeeds(
     monkeypatch.setattr("feed.writer._insert", broken)
     response = client.get("/")
     assert response.status_code == 200
-    assert "feed: could not write 1 chains" in caplog.text
+    writer.flush()
+    assert "feed: could not write" in caplog.text
 
 
 def test_a_write_failure_is_counted(monkeypatch):
@@ -111,6 +115,8 @@ def test_a_write_failure_is_counted(monkeypatch):
 
 def test_a_full_queue_drops_and_counts_new_chains(settings, stalled_writer):
     settings.FEED_QUEUE_SIZE = 1
+    ping.send(sender="test")
+    assert stalled_writer.entered.wait(5)
     dropped = writer.counts["dropped"]
     for _ in range(4):
         ping.send(sender="test")
@@ -185,3 +191,41 @@ def test_retention_drops_events_older_than_the_maximum_age():
     writer.flush()
     prune()
     assert list(Event.objects.filter(signal="ping").values_list("sender", flat=True)) == ["new"]
+
+
+def seconds_until_written(sender: str, limit: float = 5.0) -> float:
+    """How long until the ping from `sender` is in the table, polled without flushing."""
+    started = time.monotonic()
+    while not Event.objects.filter(signal="ping", sender=sender).exists():
+        assert time.monotonic() - started < limit, f"{sender} never written"
+        time.sleep(0.01)
+    return time.monotonic() - started
+
+
+def test_after_a_quiet_spell_a_chain_is_written_at_once(settings):
+    settings.FEED_WRITE_INTERVAL_SECONDS = 0.6
+    time.sleep(0.6)  # Quiet: whatever earlier tests wrote is a spell ago.
+    ping.send(sender="alone")
+    assert seconds_until_written("alone") < 0.3
+
+
+def test_chains_that_keep_coming_wait_for_the_next_write_together(settings):
+    settings.FEED_WRITE_INTERVAL_SECONDS = 1.0
+    ping.send(sender="first")
+    seconds_until_written("first")
+    ping.send(sender="second")
+    ping.send(sender="third")
+    time.sleep(0.3)
+    assert not Event.objects.filter(signal="ping", sender__in=["second", "third"]).exists()
+    seconds_until_written("second")
+    written = Event.objects.filter(signal="ping").order_by("id")
+    assert [event.sender for event in written] == ["first", "second", "third"]
+
+
+def test_a_flush_does_not_wait_for_the_write_interval(settings):
+    settings.FEED_WRITE_INTERVAL_SECONDS = 30.0
+    ping.send(sender="first")
+    writer.flush()
+    ping.send(sender="second")
+    assert writer.flush(timeout=5.0)
+    assert Event.objects.filter(signal="ping", sender="second").exists()
