@@ -4,7 +4,7 @@
 
 Three uvicorn processes serve the same site, each on its own fresh SQLite file: the recorder off,
 the recorder on with the insight switched off (FEED_COUNT_QUERIES, FEED_WATCH_ON_COMMIT and
-FEED_WATCH_BULK False), and the recorder on as shipped. Rounds rotate their order so drift on a
+FEED_WATCH_SKIPS False), and the recorder on as shipped. Rounds rotate their order so drift on a
 shared machine falls on all three. The cases and clients are recorder_overhead.py's: the htmx bio
 save (a light view saving one model, whose two receivers run) and a login with the MD5 hasher
 (record_login queries and its update() skips two receivers). OpenTelemetry is not configured,
@@ -39,7 +39,7 @@ from bench.server import machine, serve
 
 ROUNDS = 6  # per server and case, after one warm-up round each
 TARGET_RATIO = 0.95
-INSIGHT_OFF = "FEED_COUNT_QUERIES = FEED_WATCH_ON_COMMIT = FEED_WATCH_BULK = False\n"
+INSIGHT_OFF = "FEED_COUNT_QUERIES = FEED_WATCH_ON_COMMIT = FEED_WATCH_SKIPS = False\n"
 LOGIN = {"login": "bench@example.com", "password": "correct-horse-battery-staple"}
 BIO = Case("bio save (htmx)", "/profile/bio/", {"bio": "Signals!"}, 200, True, True)
 CASES = [BIO, Case("login, MD5 hasher", "/accounts/login/", LOGIN, 302, False)]

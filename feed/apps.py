@@ -9,8 +9,9 @@ class FeedConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
         from django.core.signals import setting_changed
+        from django.db.backends.signals import connection_created
 
-        from feed import hub, notify, probes, recorder, skips
+        from feed import hub, notify, probes, recorder, skips, statements
         from feed.checks import check_listen, check_middleware, check_templates
         from feed.conf import feed_setting
         from feed.visitors import start_own_feed
@@ -24,6 +25,9 @@ class FeedConfig(AppConfig):
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
         if feed_setting("FEED_ENABLED"):
             recorder.install()
-            # Read at start-up only: the wrapper is in QuerySet or it is not.
-            if feed_setting("FEED_WATCH_BULK"):
+            connection_created.connect(
+                statements.watch_connection, dispatch_uid="feed.watch_connection"
+            )
+            # Read at start-up only: the wrappers are in QuerySet and Model or they are not.
+            if feed_setting("FEED_WATCH_SKIPS"):
                 skips.install()

@@ -42,5 +42,5 @@ def sends_during() -> Iterator[list[Sent]]:
         yield captured
     finally:
         if chain is not None:
-            # Records of receivers update() or bulk_create() skipped are no sends.
+            # Records of the save receivers a write skipped are no sends.
             captured.extend(_sent(send) for send in chain.sends[first:] if not is_skip(send))

@@ -50,10 +50,11 @@ DEFAULTS: dict[str, Any] = {
     # Count each receiver's queries (feed/sql.py); False leaves connections' execute wrappers be.
     "FEED_COUNT_QUERIES": True,
     # Off switches for the two stand-ins the feed puts in Django's way to see what it hides:
-    # on_commit callbacks queued by receivers (their fate) and QuerySet.update()/bulk_create()/
-    # bulk_update() on models with save receivers (the receivers they skip).
+    # on_commit callbacks queued by receivers (their fate), and QuerySet.update()/bulk_create()/
+    # bulk_update() with Model.save_base, which tell apart the writes that skip save receivers
+    # (those three, and INSERT or UPDATE written by hand) from save()'s own.
     "FEED_WATCH_ON_COMMIT": True,
-    "FEED_WATCH_BULK": True,
+    "FEED_WATCH_SKIPS": True,
     # How many recent requests the sidebar shows, and each page of the feed's history.
     "FEED_PANEL_CHAINS": 12,
     "FEED_PAGE_CHAINS": 20,

@@ -78,7 +78,7 @@ class CallProbe:
 
 
 def is_skip(send: Any) -> bool:
-    """Whether a record is of receivers a QuerySet method skipped (feed/skips.py), not a send."""
+    """Whether a record is of save receivers a write skipped (feed/skips.py), not a send."""
     return not send.method.startswith(("send", "asend"))
 
 
@@ -109,7 +109,7 @@ def finish_send(send: Any) -> None:
 
 def send_facts(send: Any) -> dict[str, Any]:
     """The send's stored context: the databases whose atomic() it ran in, or that it is the
-    record of receivers a QuerySet method skipped."""
+    record of the save receivers a write skipped."""
     probe = send.probe
     facts: dict[str, Any] = {"atomic": probe.atomic} if probe is not None and probe.atomic else {}
     if is_skip(send):
@@ -121,11 +121,12 @@ def begin_call(call: Any) -> CallProbe | None:
     try:
         send_probe = call.send.probe
         span = tracing.start_call(call, send_probe.span if send_probe is not None else None)
-        if call.is_async:
-            # Async receivers interleave on one thread and query from others: spans only.
-            return CallProbe(None, None, None, span)
         counting, watching, statements, _length, _repeats = _switches()
         counter = sql.QueryCounter(statements) if counting else None
+        if call.is_async:
+            # Async receivers interleave on one thread and query from others: their queries
+            # are counted by the context they carry (feed/statements.py), not by a watch here.
+            return CallProbe(counter, None, None, span)
         # Callbacks queue only inside atomic(): a send outside one has none to watch.
         in_atomic = send_probe is None or bool(send_probe.atomic)
         commits = transactions.CommitWatch() if watching and in_atomic else None

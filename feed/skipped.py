@@ -1,4 +1,4 @@
-"""Reading back the receivers a QuerySet method skipped, for pages beside the feed (walkthrough)."""
+"""Reading back the save receivers a write skipped, for pages beside the feed (walkthrough)."""
 
 from dataclasses import dataclass
 
@@ -11,10 +11,10 @@ RECENT = 20  # Skip records looked through, newest first.
 
 @dataclass(frozen=True)
 class SkipNote:
-    method: str  # update, bulk_create or bulk_update
+    write: str  # update(), bulk_create(), bulk_update(), SQL UPDATE or SQL INSERT
     model: str
     receivers: list[str]  # Short names of the save receivers that never ran.
-    inside: str  # The receiver whose QuerySet call it was.
+    inside: str  # The receiver whose write it was.
 
 
 def _receiver_of(event: Event, parents: dict[tuple, Event]) -> str:
@@ -26,7 +26,7 @@ def _receiver_of(event: Event, parents: dict[tuple, Event]) -> str:
 
 
 def latest_inside(visitor: str, receiver: str) -> SkipNote | None:
-    """The visitor's newest skip made by `receiver` (a short name): what its update() skipped."""
+    """The visitor's newest skip made by `receiver` (a short name): what its write skipped."""
     with muted():
         records = events_for(visitor).filter(context__has_key="skipped", parent_seq__isnull=False)
         skips = list(records.order_by("-id")[:RECENT])
@@ -35,5 +35,5 @@ def latest_inside(visitor: str, receiver: str) -> SkipNote | None:
     for event in skips:
         if _receiver_of(event, parents) == receiver:
             names = [each["short"] for each in event.receivers]
-            return SkipNote(event.method, event.sender, names, receiver)
+            return SkipNote(event.signal, event.sender, names, receiver)
     return None

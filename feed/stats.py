@@ -1,8 +1,9 @@
 """Receiver statistics over the retained events: which receiver is slow, queries most, fails.
 
 For each receiver: how often it ran, its median and 95th-percentile duration, its queries per
-call, the exceptions send_robust() swallowed, and how often update()/bulk_create()/bulk_update()
-skipped it. Connected receivers that never ran are listed apart.
+call, the exceptions send_robust() swallowed, and how often a write without save() (update(),
+bulk_create(), bulk_update(), SQL by hand) skipped it. Connected receivers that never ran are
+listed apart.
 """
 
 import math

@@ -7,7 +7,7 @@ it beside the signals the recorder saw while it ran.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import ngettext
 
@@ -67,6 +67,14 @@ def save_title_only(visitor: str) -> str:
 def update_queryset(visitor: str) -> str:
     changed = _notes(visitor).update(revision=F("revision") + 1)
     return f"QuerySet.update() changed {_rows(changed)} in one UPDATE and sent no signal at all."
+
+
+def update_by_hand(visitor: str) -> str:
+    table = connection.ops.quote_name(SandboxNote._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET revision = revision + 1 WHERE visitor = %s", [visitor])
+        changed = cursor.rowcount
+    return f"cursor.execute() changed {_rows(changed)}: Django only passed the SQL along."
 
 
 def bulk_create_notes(visitor: str) -> str:
@@ -143,6 +151,13 @@ OPERATIONS = {
             "notes.update(revision=F('revision') + 1)",
             "One SQL UPDATE: no model is saved, so no signal fires.",
             update_queryset,
+        ),
+        Operation(
+            "sql-update",
+            "SQL by hand",
+            'cursor.execute("UPDATE … SET revision = revision + 1")',
+            "SQL written by hand bypasses the models: no signal fires.",
+            update_by_hand,
         ),
         Operation(
             "bulk-create",

@@ -3,14 +3,17 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from feed import recorder
+from feed import recorder, skips
 
 
 @contextmanager
 def recorder_off() -> Iterator[None]:
-    """Django's own Signal for the block, to compare behaviour with and without the recorder."""
+    """Django's own Signal, QuerySet and Model for the block, to compare behaviour with and without
+    the recorder and its stand-ins."""
     recorder.uninstall()
+    skips.uninstall()
     try:
         yield
     finally:
+        skips.install()
         recorder.install()

@@ -24,7 +24,7 @@ def signals_shown(html: str) -> list[str]:
 
 def test_page_lists_every_operation(client):
     response = client.get("/playground/")
-    assert response.content.count(b'class="operation"') == 10
+    assert response.content.count(b'class="operation"') == 11
 
 
 def test_save_shows_pre_and_post_save(client):
@@ -54,6 +54,13 @@ def test_queryset_update_sends_nothing(client):
     html = run(client, "queryset-update")
     assert signals_shown(html) == []
     assert "No signal was sent." in html
+
+
+def test_sql_by_hand_changes_the_row_and_sends_nothing(client):
+    run(client, "save")
+    html = run(client, "sql-update")
+    assert signals_shown(html) == []
+    assert SandboxNote.objects.get().revision == 2
 
 
 def test_bulk_create_sends_no_save_signals(client):

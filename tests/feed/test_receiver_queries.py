@@ -1,6 +1,9 @@
 """Each receiver's queries: counted, stored without their values, and flagged when repeated."""
 
+import asyncio
+
 import pytest
+from asgiref.sync import async_to_sync
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import Signal
@@ -119,3 +122,34 @@ def test_switched_off_queries_are_not_counted(attach, settings):
     settings.FEED_COUNT_QUERIES = False
     attach(queried, counts_users)
     assert "queries" not in recorded()
+
+
+async def counts_users_async(sender, **kwargs):
+    """An async receiver whose two queries run in the threads sync_to_async() picks."""
+    await User.objects.acount()
+    await User.objects.filter(is_staff=True).aexists()
+
+
+async def waits_without_querying(sender, **kwargs):
+    """An async receiver that runs beside the other and queries nothing."""
+    await asyncio.sleep(0.01)
+
+
+def test_an_async_receivers_queries_are_counted(attach):
+    attach(queried, counts_users_async)
+    async_to_sync(queried.asend)(sender="test")
+    writer.flush()
+    (receiver,) = Event.objects.filter(signal="queried").latest("id").receivers
+    assert (receiver["short"], receiver["queries"]) == ("counts_users_async", 2)
+
+
+def test_async_receivers_running_together_keep_their_own_counts(attach):
+    attach(queried, counts_users_async)
+    attach(queried, waits_without_querying)
+    async_to_sync(queried.asend)(sender="test")
+    writer.flush()
+    receivers = Event.objects.filter(signal="queried").latest("id").receivers
+    assert {each["short"]: each["queries"] for each in receivers} == {
+        "counts_users_async": 2,
+        "waits_without_querying": 0,
+    }

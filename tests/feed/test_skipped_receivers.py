@@ -1,10 +1,13 @@
-"""update(), bulk_create() and bulk_update() name the save receivers they skip, changing nothing."""
+"""update(), bulk_create(), bulk_update() and SQL written by hand name the save receivers they
+skip, changing nothing; save()'s own SQL skips nothing."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from django.db import DatabaseError, connection
 from django.db.models import F
+from django.db.models.signals import post_save
 from django.dispatch import Signal
 
 from feed import skips, writer
@@ -63,6 +66,69 @@ def test_a_request_calling_update_shows_the_skip_in_its_chain(client):
 def test_bulk_create_shows_its_skip(client):
     client.post("/playground/bulk-create/")
     assert skipped(sender="playground.SandboxNote").signal == "bulk_create()"
+
+
+def chain_of_last_request() -> list[Event]:
+    last = Event.objects.filter(origin_kind="request").latest("id")
+    return list(Event.objects.filter(chain=last.chain))
+
+
+def test_sql_written_by_hand_shows_its_skip(client):
+    client.post("/playground/save/")
+    client.post("/playground/sql-update/")
+    event = skipped(sender="playground.SandboxNote")
+    assert (event.signal, event.context["skipped"]) == ("SQL UPDATE", 1)
+    assert [receiver["short"] for receiver in event.receivers] == ["announce_on_commit"]
+
+
+@pytest.mark.parametrize("operation", ["save", "update-fields", "on-commit", "rollback"])
+def test_saves_skip_nothing(client, operation):
+    client.post("/playground/save/")
+    client.post(f"/playground/{operation}/")
+    assert not [event for event in chain_of_last_request() if "skipped" in event.context]
+
+
+def test_update_is_recorded_once_not_again_as_sql(client):
+    client.post("/playground/save/")
+    client.post("/playground/queryset-update/")
+    skips = [event.signal for event in chain_of_last_request() if "skipped" in event.context]
+    assert skips == ["update()"]
+
+
+def bumps_logins_by_hand(sender, **kwargs):
+    """A receiver which writes to the profiles table with SQL of its own."""
+    table = connection.ops.quote_name(Profile._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET login_count = login_count + 1")
+
+
+def test_sql_by_hand_in_a_receiver_of_a_save_is_seen(attach):
+    attach(post_save, bumps_logins_by_hand, sender=SandboxNote)
+    SandboxNote(visitor="v", title="a").save()
+    writer.flush()
+    event = skipped(sender="profiles.Profile", signal="SQL UPDATE")
+    parent = Event.objects.get(chain=event.chain, seq=event.parent_seq)
+    receiver = parent.receivers[event.parent_receiver]["short"]
+    assert (parent.signal, receiver) == ("post_save", "bumps_logins_by_hand")
+
+
+def test_sql_by_hand_returns_the_same(user):
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE profiles_profile SET login_count = login_count + 1")
+            return cursor.rowcount
+
+    assert len(set(compare(run))) == 1
+
+
+def test_sql_errors_propagate_unchanged():
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE profiles_profile SET no_such_column = 1")
+
+    (with_wrapper, without) = compare(run)
+    assert with_wrapper == without == ("raised", with_wrapper[1])
+    assert issubclass(with_wrapper[1], DatabaseError)
 
 
 def renames_topics(sender, **kwargs):
