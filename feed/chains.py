@@ -50,13 +50,22 @@ class Chain:
             target.instances += 1
 
     def records(self) -> list[dict[str, Any]]:
-        """The chain's events as Event field values, stamped with its visitor and origin."""
+        """The chain's events as Event field values, stamped with its visitor and origin.
+
+        Called once, by the writer, which then lets the sends go: a chain, its sends and their
+        calls refer to each other, and left as they are each chain would wait for the cycle
+        collector, whose passes then cost every request more.
+        """
         origin = self.origin
         if self.kind == Origin.REQUEST:
             origin = f"{self.origin} {redact_path(self.path)}"
         if self.label:
             origin = f"{origin} · {self.label}"
-        return probes.mark_repeats([send.record(origin) for send in self.sends])
+        records = probes.mark_repeats([send.record(origin) for send in self.sends])
+        for send in self.sends:
+            send.calls = []
+        self.sends = []
+        return records
 
 
 class Send:

@@ -1,9 +1,11 @@
 """Events are written once per request, after it, by the writer on its own connection, never
 failing the host's code; failures and a full queue are counted and dropped."""
 
+import gc
 import logging
 import threading
 import time
+import weakref
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -14,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from feed import writer
+from feed.context import current_call
 from feed.labels import process_label
 from feed.models import Event, Origin
 from feed.retention import prune
@@ -229,3 +232,20 @@ def test_a_flush_does_not_wait_for_the_write_interval(settings):
     ping.send(sender="second")
     assert writer.flush(timeout=5.0)
     assert Event.objects.filter(signal="ping", sender="second").exists()
+
+
+def test_a_written_chain_is_freed_without_the_cycle_collector(attach):
+    sends = []
+
+    def notes_its_send(sender, **kwargs):
+        """A receiver which keeps a weak reference to the record of the send that called it."""
+        sends.append(weakref.ref(current_call.get().send))
+
+    attach(ping, notes_its_send)
+    gc.disable()
+    try:
+        ping.send(sender="test")
+        writer.flush()
+        assert sends[0]() is None
+    finally:
+        gc.enable()
