@@ -85,8 +85,8 @@ def _models_by_table() -> dict[str, type[Model]]:
 def open_sql_write(sql: str) -> Send | None:
     """A record of the receivers an INSERT or UPDATE written by hand skips, if it skips any.
 
-    Called for every statement the host runs while installed; the ORM's own writes (save(), the
-    three wrapped methods) return at the first checks.
+    Called for every statement the host runs while installed: save()'s own writes return at the
+    first check, the three wrapped methods' once their table is known.
     """
     if not _originals or _saving.get() is current_call.get():
         return None
