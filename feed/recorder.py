@@ -125,6 +125,8 @@ def _chain_for(signal: Signal, named: dict[str, Any]) -> Chain:
         current_call.set(None)
         chain = _request_chain(named)
         current_chain.set(chain)
+        if not chain.ignored:
+            writer.expect(chain)
         return chain
     call = current_call.get()
     chain = call.send.chain if call is not None else current_chain.get()

@@ -18,6 +18,7 @@ import os
 import queue
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -61,6 +62,9 @@ _writer_lock = threading.Lock()
 counts: Counter[str] = Counter()  # written, dropped (queue full), failed (chains)
 _last_report: dict[str, float] = {}
 _writes = itertools.count()
+# Request chains begun in this process and not submitted yet: while there are some, more chains
+# are on their way and a write waits for them. Weak, so a chain lost to an error never counts.
+_expected: "weakref.WeakSet[Recorded]" = weakref.WeakSet()
 
 
 def _current() -> _Writer:
@@ -83,11 +87,17 @@ def _report(kind: str, message: str, *args: Any, exc_info: bool = False) -> None
     logger.warning(f"{message} (so far: %s)", *args, dict(counts), exc_info=exc_info)
 
 
+def expect(chain: Recorded) -> None:
+    """Tell the writer a chain has begun (a request): it will be submitted when it completes."""
+    _expected.add(chain)
+
+
 def submit(chain: Recorded) -> None:
     """Hand a completed chain to the writer: now, or once the host's open transactions commit.
 
     Only reads whether the host's connections are in an atomic block: no query, and never raises.
     """
+    _expected.discard(chain)
     try:
         pending = [each for each in connections.all(initialized_only=True) if each.in_atomic_block]
         if not pending:
@@ -137,7 +147,8 @@ def _gather(
     first: "Recorded | threading.Event",
     until: float,
 ) -> tuple[list[Recorded], list[threading.Event]]:
-    """The next batch: what is queued, and what arrives before `until` unless a flush waits."""
+    """The next batch: what is queued, and what arrives before `until` while other requests are
+    still running in this process, unless a flush waits."""
     batch: list[Recorded] = []
     markers: list[threading.Event] = []
     item: Recorded | threading.Event | None = first
@@ -145,7 +156,7 @@ def _gather(
         (markers if isinstance(item, threading.Event) else batch).append(item)
         if len(batch) >= feed_setting("FEED_WRITE_BATCH"):
             break
-        wait = until - time.monotonic()
+        wait = until - time.monotonic() if _expected else 0
         try:
             item = chains.get(timeout=wait) if wait > 0 and not markers else chains.get_nowait()
         except queue.Empty:
@@ -156,8 +167,9 @@ def _gather(
 def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
     """The writer thread: write what is queued, a batch of chains per transaction.
 
-    After a quiet spell a chain is written at once; while chains keep coming, at most one write
-    per FEED_WRITE_INTERVAL_SECONDS gathers them: a transaction per request would cost more.
+    A chain is written at once when no other request is running, or after a quiet spell; while
+    requests overlap, at most one write per FEED_WRITE_INTERVAL_SECONDS gathers their chains: a
+    transaction per request would cost more.
     """
     wrote = -float("inf")
     while True:

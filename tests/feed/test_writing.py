@@ -12,14 +12,17 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.signals import user_logged_in
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from feed import writer
+from feed.chains import Chain
 from feed.context import current_call
 from feed.labels import process_label
 from feed.models import Event, Origin
 from feed.retention import prune
+from playground.signals import experiment
 from tests.helpers import feed_visitor, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -212,10 +215,20 @@ def test_after_a_quiet_spell_a_chain_is_written_at_once(settings):
     assert seconds_until_written("alone") < 0.3
 
 
-def test_chains_that_keep_coming_wait_for_the_next_write_together(settings):
+def test_with_no_other_request_running_a_chain_is_written_at_once(settings):
     settings.FEED_WRITE_INTERVAL_SECONDS = 1.0
     ping.send(sender="first")
     seconds_until_written("first")
+    ping.send(sender="second")
+    assert seconds_until_written("second") < 0.3
+
+
+def test_while_a_request_runs_chains_wait_for_the_next_write_together(settings):
+    settings.FEED_WRITE_INTERVAL_SECONDS = 1.0
+    ping.send(sender="first")
+    seconds_until_written("first")
+    running = Chain(Origin.REQUEST, "GET", "/slow/")  # Begun, as request_started does.
+    writer.expect(running)
     ping.send(sender="second")
     ping.send(sender="third")
     time.sleep(0.3)
@@ -249,3 +262,28 @@ def test_a_written_chain_is_freed_without_the_cycle_collector(attach):
         assert sends[0]() is None
     finally:
         gc.enable()
+
+
+def test_a_request_being_handled_makes_other_chains_wait_for_it(settings, attach):
+    settings.FEED_WRITE_INTERVAL_SECONDS = 1.0
+    entered, release = threading.Event(), threading.Event()
+
+    def blocks(sender, **kwargs):
+        """A receiver which holds its request open until the test lets it go."""
+        entered.set()
+        release.wait(5)
+
+    attach(experiment, blocks)
+    ping.send(sender="first")
+    seconds_until_written("first")
+    request = threading.Thread(target=lambda: Client().post("/playground/custom/"))
+    request.start()
+    try:
+        assert entered.wait(5)
+        ping.send(sender="second")
+        time.sleep(0.3)
+        assert not Event.objects.filter(signal="ping", sender="second").exists()
+    finally:
+        release.set()
+        request.join()
+    seconds_until_written("second")
