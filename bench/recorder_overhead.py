@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from bench.server import Server, Visitor, machine, serve
 
 CONCURRENCY = 4
-ROUNDS = 6  # per server and view; plus one warm-up round each, not counted
+ROUNDS = 10  # per server and view; plus one warm-up round each, not counted
 ROUND_SECONDS = 1.5  # short rounds, so a burst of other work on the machine hits both
 SETTLE_SECONDS = 0.2  # for writes made after a round's last responses, before the next round
 TARGET_RATIO = 0.85
