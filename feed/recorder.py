@@ -164,6 +164,7 @@ def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Se
     except Exception:
         logger.exception("feed: could not record a send of %r", signal)
         if signal is request_finished:
+            writer.forget(current_chain.get())
             current_chain.set(None)  # Never let a broken request's chain adopt later sends.
         return None
 

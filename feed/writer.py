@@ -18,7 +18,6 @@ import os
 import queue
 import threading
 import time
-import weakref
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -62,9 +61,12 @@ _writer_lock = threading.Lock()
 counts: Counter[str] = Counter()  # written, dropped (queue full), failed (chains)
 _last_report: dict[str, float] = {}
 _writes = itertools.count()
-# Request chains begun in this process and not submitted yet: while there are some, more chains
-# are on their way and a write waits for them. Weak, so a chain lost to an error never counts.
-_expected: "weakref.WeakSet[Recorded]" = weakref.WeakSet()
+# Request chains begun in this process and not submitted yet (by id, with when they began): while
+# some run, more chains are on their way and a write waits for them. A request that never ends
+# (its client gone mid-way) stops counting after RUNNING_AT_MOST seconds.
+_running: dict[int, float] = {}
+_running_lock = threading.Lock()
+RUNNING_AT_MOST = 10.0
 
 
 def _current() -> _Writer:
@@ -88,8 +90,23 @@ def _report(kind: str, message: str, *args: Any, exc_info: bool = False) -> None
 
 
 def expect(chain: Recorded) -> None:
-    """Tell the writer a chain has begun (a request): it will be submitted when it completes."""
-    _expected.add(chain)
+    """Tell the writer a request's chain has begun: it will be submitted when it completes."""
+    with _running_lock:
+        _running[id(chain)] = time.monotonic()
+
+
+def forget(chain: Recorded | None) -> None:
+    """Tell the writer a begun chain will not be submitted (its recording failed)."""
+    with _running_lock:
+        _running.pop(id(chain), None)
+
+
+def _others_running() -> bool:
+    now = time.monotonic()
+    with _running_lock:
+        for stale in [key for key, began in _running.items() if now - began > RUNNING_AT_MOST]:
+            del _running[stale]
+        return bool(_running)
 
 
 def submit(chain: Recorded) -> None:
@@ -97,7 +114,7 @@ def submit(chain: Recorded) -> None:
 
     Only reads whether the host's connections are in an atomic block: no query, and never raises.
     """
-    _expected.discard(chain)
+    forget(chain)
     try:
         pending = [each for each in connections.all(initialized_only=True) if each.in_atomic_block]
         if not pending:
@@ -156,7 +173,7 @@ def _gather(
         (markers if isinstance(item, threading.Event) else batch).append(item)
         if len(batch) >= feed_setting("FEED_WRITE_BATCH"):
             break
-        wait = until - time.monotonic() if _expected else 0
+        wait = until - time.monotonic() if _others_running() else 0
         try:
             item = chains.get(timeout=wait) if wait > 0 and not markers else chains.get_nowait()
         except queue.Empty:
