@@ -12,7 +12,8 @@ both, and the best round of each is kept. Cases:
 - the same two with the feed's per-receiver query counting and on_commit watching switched off
   (docs/insight.md), to show what they add.
 
-Then what the writer thread spends, per chain, to write a request of five sends (the htmx bio
+Then what feed/statements.py's wrapper adds to each query the host runs (`SELECT 1` in a request),
+and what the writer thread spends, per chain, to write a request of five sends (the htmx bio
 save's size) on SQLite in WAL mode: one chain per transaction (an idle server), and ten (a busy
 one, whose writer finds several chains waiting). That CPU is spent off the request's thread, but
 in the same process.
@@ -136,9 +137,40 @@ def main() -> None:
         for count in ("1 receiver", "3 receivers"):
             off, on = without_insight(functools.partial(measure, count, sends[f"send, {count}"]))
             print(f"{f'{count}, insight off':<26}{off:>9.2f}{on:>9.2f}{on - off:>10.2f}")
+        off, on = query_cost()
+        print(f"{'a query, statement watcher':<26}{off:>9.2f}{on:>9.2f}{on - off:>10.2f}")
         print(f"\n{'writing a 5-send chain':<26}{'wall µs':>9}{'CPU µs':>9}")
         for batch, (wall, cpu) in write_costs().items():
             print(f"{f'{batch} per transaction':<26}{wall:>9.0f}{cpu:>9.0f}")
+
+
+def query_cost(queries: int = 5_000) -> tuple[float, float]:
+    """Microseconds per `SELECT 1` in a request, without and with feed/statements.py's wrapper."""
+    from django.db import connection
+
+    from feed.chains import Chain
+    from feed.context import current_chain
+    from feed.models import Origin
+    from feed.statements import watch
+
+    best = {False: float("inf"), True: float("inf")}
+    token = current_chain.set(Chain(Origin.REQUEST, "GET", "/bench/"))
+    try:
+        with connection.cursor() as cursor:
+            for round_ in range(ROUNDS):
+                for watched in (False, True) if round_ % 2 == 0 else (True, False):
+                    if watch in connection.execute_wrappers:
+                        connection.execute_wrappers.remove(watch)
+                    if watched:
+                        connection.execute_wrappers.insert(0, watch)
+                    started = time.perf_counter()
+                    for _ in range(queries):
+                        cursor.execute("SELECT 1")
+                    elapsed = time.perf_counter() - started
+                    best[watched] = min(best[watched], elapsed / queries * 1e6)
+    finally:
+        current_chain.reset(token)
+    return best[False], best[True]
 
 
 def write_costs(chains: int = 500) -> dict[int, tuple[float, float]]:
