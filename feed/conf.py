@@ -20,7 +20,8 @@ DEFAULTS: dict[str, Any] = {
     # failure logs.
     "FEED_QUEUE_SIZE": 1000,
     "FEED_WRITE_BATCH": 50,
-    # Under steady traffic the writer writes at most once per this many seconds, gathering chains.
+    # While requests overlap, the writer writes at most once per this many seconds, gathering
+    # their chains; a chain with no other request running is written at once.
     "FEED_WRITE_INTERVAL_SECONDS": 0.1,
     "FEED_WRITER_IDLE_SECONDS": 5.0,
     "FEED_LOG_EVERY_SECONDS": 60.0,

@@ -91,13 +91,13 @@ def open_sql_write(sql: str) -> Send | None:
     if not _originals or _saving.get() is current_call.get():
         return None
     statement = sql.lstrip()
-    if statement[:6].upper() not in ("INSERT", "UPDATE"):
+    verb = statement[:6].upper()
+    if verb not in ("INSERT", "UPDATE"):
         return None
     match = WRITE.match(statement)
     model = _models_by_table().get(match[1].lower()) if match else None
     if model is None:
         return None
-    verb = statement[:6].upper()
     return _open(model, "sql", f"SQL {verb}", "django.db.connection")
 
 
