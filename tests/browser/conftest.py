@@ -29,6 +29,9 @@ def server_env(server_database, tmp_path_factory) -> dict[str, str]:
     """Environment of a fresh site: its own database (SQLite file by default) and media folder."""
     state = tmp_path_factory.mktemp("site")
     env = {**os.environ, "DJANGO_VAR_DIR": str(state), "DJANGO_MEDIA_ROOT": str(state / "media")}
+    # Every test's visitor signs up or logs in from 127.0.0.1, as a workshop behind one address
+    # does: allauth's 20 signups a minute per address would fail a fast run (docs/deploy.md).
+    env |= {"DJANGO_RATE_LIMIT_SIGNUP": "600/m/ip", "DJANGO_RATE_LIMIT_LOGIN": "600/m/ip"}
     env |= server_database
     env.pop("DJANGO_SETTINGS_MODULE", None)
     migrate(env)
