@@ -50,7 +50,12 @@ class _Writer:
     def __init__(self) -> None:
         self.pid = os.getpid()
         self.queue: queue.Queue[Recorded | threading.Event] = queue.Queue()
-        self.thread = threading.Thread(target=_run, args=(self.queue,), name="feed-writer")
+        # Ends the writer's gathering early: a flush, a full batch, or no request left running.
+        # Chains queued meanwhile do not wake it: one wake-up per write, not one per chain.
+        self.hurry = threading.Event()
+        self.thread = threading.Thread(
+            target=_run, args=(self.queue, self.hurry), name="feed-writer"
+        )
         self.thread.daemon = True  # At exit it gets FEED_EXIT_FLUSH_SECONDS, then is dropped.
         self.thread.start()
         atexit.register(flush, feed_setting("FEED_EXIT_FLUSH_SECONDS"))
@@ -96,9 +101,18 @@ def expect(chain: Recorded) -> None:
 
 
 def forget(chain: Recorded | None) -> None:
-    """Tell the writer a begun chain will not be submitted (its recording failed)."""
+    """Tell the writer a begun chain is done with: submitted, or its recording failed."""
     with _running_lock:
         _running.pop(id(chain), None)
+        last = not _running
+    if last:
+        _hurry()
+
+
+def _hurry() -> None:
+    writer = _writer
+    if writer is not None and writer.pid == os.getpid():
+        writer.hurry.set()
 
 
 def _others_running() -> bool:
@@ -114,7 +128,6 @@ def submit(chain: Recorded) -> None:
 
     Only reads whether the host's connections are in an atomic block: no query, and never raises.
     """
-    forget(chain)
     try:
         pending = [each for each in connections.all(initialized_only=True) if each.in_atomic_block]
         if not pending:
@@ -128,6 +141,8 @@ def submit(chain: Recorded) -> None:
     except Exception:
         counts["failed"] += 1
         _report("submit", "feed: could not hand a chain to the writer", exc_info=True)
+    finally:
+        forget(chain)  # Once queued: the last request to end hurries the writer to it.
 
 
 def _committed(chain: Recorded, waiting: Counter[str]) -> None:
@@ -144,6 +159,8 @@ def _enqueue(chain: Recorded) -> None:
         _report("full", "feed: the write queue is full; a chain was dropped")
         return
     chains.put_nowait(chain)
+    if chains.qsize() >= feed_setting("FEED_WRITE_BATCH"):
+        _hurry()
 
 
 def flush(timeout: float | None = 10.0) -> bool:
@@ -156,16 +173,22 @@ def flush(timeout: float | None = 10.0) -> bool:
         return True
     done = threading.Event()
     writer.queue.put(done)
+    writer.hurry.set()
     return done.wait(timeout)
 
 
 def _gather(
     chains: "queue.Queue[Recorded | threading.Event]",
+    hurry: threading.Event,
     first: "Recorded | threading.Event",
     until: float,
 ) -> tuple[list[Recorded], list[threading.Event]]:
-    """The next batch: what is queued, and what arrives before `until` while other requests are
-    still running in this process, unless a flush waits."""
+    """The next batch: `first`, and what is queued by `until` while other requests are still
+    running in this process, unless the writer is hurried."""
+    wait = until - time.monotonic()
+    if wait > 0 and not isinstance(first, threading.Event) and _others_running():
+        hurry.wait(wait)
+    hurry.clear()
     batch: list[Recorded] = []
     markers: list[threading.Event] = []
     item: Recorded | threading.Event | None = first
@@ -173,15 +196,14 @@ def _gather(
         (markers if isinstance(item, threading.Event) else batch).append(item)
         if len(batch) >= feed_setting("FEED_WRITE_BATCH"):
             break
-        wait = until - time.monotonic() if _others_running() else 0
         try:
-            item = chains.get(timeout=wait) if wait > 0 and not markers else chains.get_nowait()
+            item = chains.get_nowait()
         except queue.Empty:
             item = None
     return batch, markers
 
 
-def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
+def _run(chains: "queue.Queue[Recorded | threading.Event]", hurry: threading.Event) -> None:
     """The writer thread: write what is queued, a batch of chains per transaction.
 
     A chain is written at once when no other request is running, or after a quiet spell; while
@@ -196,7 +218,8 @@ def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
             # Idle: let the database go (a test database can be dropped, a server restarted).
             connections.close_all()
             continue
-        batch, markers = _gather(chains, first, wrote + feed_setting("FEED_WRITE_INTERVAL_SECONDS"))
+        until = wrote + feed_setting("FEED_WRITE_INTERVAL_SECONDS")
+        batch, markers = _gather(chains, hurry, first, until)
         wrote = time.monotonic()
         try:
             if batch:
@@ -209,11 +232,14 @@ def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
 
 
 def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
-    """INSERT the rows, as many per statement as the database takes.
+    """INSERT the rows: on SQLite one prepared statement run per row, elsewhere as many rows per
+    statement as the database takes.
 
     Like bulk_create, but without compiling a query per call (for a request's dozen events that
     cost five times the insert itself), and with each value adapted as the field would: the
-    database's own adapters, bound once per write rather than looked up per value.
+    database's own adapters, bound once per write rather than looked up per value. (On SQLite,
+    Django rewrites each statement's placeholders with a regular expression: a statement of a
+    hundred rows took longer to rewrite than to run.)
     """
     connection = cursor.db
     fields = [field for field in Event._meta.concrete_fields if not field.primary_key]
@@ -221,14 +247,17 @@ def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
     table = connection.ops.quote_name(Event._meta.db_table)
     adapters = [(field.attname, _adapter(field, connection)) for field in fields]
     row_sql = f"({', '.join(['%s'] * len(fields))})"
+    values = [
+        [adapt(row[name]) if adapt else row[name] for name, adapt in adapters] for row in rows
+    ]
+    if connection.vendor == "sqlite":
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_sql}", values)
+        return
     batch = max(connection.ops.bulk_batch_size(fields, rows), 1)
-    for start in range(0, len(rows), batch):
-        chunk = rows[start : start + batch]
-        params = [
-            adapt(row[name]) if adapt else row[name] for row in chunk for name, adapt in adapters
-        ]
-        values = ", ".join([row_sql] * len(chunk))
-        cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)
+    for start in range(0, len(values), batch):
+        chunk = values[start : start + batch]
+        statement = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}"
+        cursor.execute(statement, [value for row in chunk for value in row])
 
 
 def _adapter(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
