@@ -58,23 +58,21 @@ def _thread_databases() -> list[Any]:
 
 
 class SendProbe:
-    """The transaction a send ran in, whether it was a raw (fixture) save, its span, and the
-    wrapper counting its receivers' queries in the sending thread (entered at the first one)."""
+    """The transaction a send ran in, whether it was a raw (fixture) save, and its span."""
 
-    __slots__ = ("atomic", "raw", "span", "thread", "watch")
+    __slots__ = ("atomic", "raw", "span")
 
     def __init__(self, atomic: list[str], raw: bool, span: Any) -> None:
         self.atomic, self.raw, self.span = atomic, raw, span
-        self.thread = threading.get_ident()
-        self.watch: sql.SendWatch | None = None
 
 
 class CallProbe:
-    # watch: a wrapper of the call's own, when it runs in another thread than its send.
-    __slots__ = ("commits", "counter", "span", "watch")
+    """A receiver's query counter (fed by feed/statements.py), on_commit watch and span."""
 
-    def __init__(self, counter: Any, watch: Any, commits: Any, span: Any) -> None:
-        self.counter, self.watch, self.commits, self.span = counter, watch, commits, span
+    __slots__ = ("commits", "counter", "span")
+
+    def __init__(self, counter: Any, commits: Any, span: Any) -> None:
+        self.counter, self.commits, self.span = counter, commits, span
 
 
 def is_skip(send: Any) -> bool:
@@ -98,8 +96,6 @@ def begin_send(send: Any, named: dict[str, Any]) -> SendProbe | None:
 def finish_send(send: Any) -> None:
     try:
         if send.probe is not None:
-            if send.probe.watch is not None:
-                send.probe.watch.leave()
             outcome = "raised" if send.error else "returned"
             counts = {"django.signal.receivers": len(send.calls)}
             tracing.end(send.probe.span, outcome, send.error, **counts)
@@ -123,26 +119,14 @@ def begin_call(call: Any) -> CallProbe | None:
         span = tracing.start_call(call, send_probe.span if send_probe is not None else None)
         counting, watching, statements, _length, _repeats = _switches()
         counter = sql.QueryCounter(statements) if counting else None
-        if call.is_async:
-            # Async receivers interleave on one thread and query from others: their queries
-            # are counted by the context they carry (feed/statements.py), not by a watch here.
-            return CallProbe(counter, None, None, span)
-        # Callbacks queue only inside atomic(): a send outside one has none to watch.
+        # Callbacks queue only inside atomic(), and async receivers queue theirs in other
+        # threads: a sync receiver of a send inside atomic() is the only one to watch.
         in_atomic = send_probe is None or bool(send_probe.atomic)
-        commits = transactions.CommitWatch() if watching and in_atomic else None
-        databases = _thread_databases()
-        watch = None
-        if counter is not None:
-            if send_probe is not None and send_probe.thread == threading.get_ident():
-                if send_probe.watch is None:
-                    send_probe.watch = sql.SendWatch().enter(databases)
-                send_probe.watch.counter = counter
-            else:
-                watch = sql.SendWatch().enter(databases)
-                watch.counter = counter
-        if commits is not None:
-            commits.start(databases)
-        return CallProbe(counter, watch, commits, span)
+        commits = None
+        if watching and in_atomic and not call.is_async:
+            commits = transactions.CommitWatch()
+            commits.start(_thread_databases())
+        return CallProbe(counter, commits, span)
     except Exception:
         logger.exception("feed: could not probe a receiver")
         return None
@@ -153,11 +137,6 @@ def finish_call(call: Any) -> None:
     if probe is None:
         return
     try:
-        send_probe = call.send.probe
-        if probe.watch is not None:
-            probe.watch.leave()
-        elif send_probe is not None and send_probe.watch is not None:
-            send_probe.watch.counter = None  # Between receivers, queries are nobody's.
         if probe.commits is not None:
             probe.commits.stop()
         queries = probe.counter.count if probe.counter is not None else 0

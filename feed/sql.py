@@ -1,21 +1,17 @@
-"""Each receiver's SQL: how many queries, how long they took, and which, seen through Django's
-public `connection.execute_wrapper()` (no cursor is patched).
+"""Each receiver's SQL: how many queries, how long they took, and which.
 
-One wrapper per send, entered on the sending thread's connections when its first receiver starts
-and left when the send ends, hands each query to the receiver of that send running at the time.
-Wrappers nest: a receiver's count includes the queries of the receivers of signals it sends, as
-its duration includes their time. Receivers running in another thread than their send (sync
-receivers under asend()) get a wrapper of their own for the call.
+The queries reach each receiver's counter through the one execute wrapper every connection has
+(feed/statements.py, Django's public `connection.execute_wrapper()`: no cursor is patched). A
+query counts for the receiver running in its context and for each receiver whose work sent that
+one: a receiver's count includes the queries of the receivers of signals it sends, as its
+duration includes their time.
 
 Statements are kept as Django sends them to the driver, placeholders and all: parameters may hold
-password hashes or session keys, so they are never read. The feed's own queries (muted) and those
-of async receivers, which run in other threads, are not counted.
+password hashes or session keys, so they are never read. The feed's own queries (muted) are not
+counted.
 """
 
-from time import perf_counter
 from typing import Any
-
-from feed.muting import is_muted
 
 
 class QueryCounter:
@@ -55,38 +51,6 @@ class QueryCounter:
             # Queries while loaddata sends raw=True: the receiver reads a half-loaded database.
             facts["raw_queries"] = self.count
         return facts
-
-
-class SendWatch:
-    """The execute wrapper of one send: each query goes to the counter of its running receiver."""
-
-    __slots__ = ("counter", "entered")
-
-    def __init__(self) -> None:
-        self.counter: QueryCounter | None = None  # The running receiver's, set by the probes.
-        self.entered: list[Any] = []
-
-    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        counter = self.counter
-        if counter is None or is_muted():
-            return execute(sql, params, many, context)
-        start = perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            counter.add(sql, (perf_counter() - start) * 1000)
-
-    def enter(self, databases: list[Any]) -> "SendWatch":
-        """Watch these database connections (this thread's) until leave()."""
-        for connection in databases:
-            wrapper = connection.execute_wrapper(self)
-            wrapper.__enter__()
-            self.entered.append(wrapper)
-        return self
-
-    def leave(self) -> None:
-        while self.entered:
-            self.entered.pop().__exit__(None, None, None)
 
 
 def repeated(calls: list[dict[str, Any]], threshold: int) -> set[str]:

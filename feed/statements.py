@@ -1,10 +1,11 @@
 """Every statement the host runs, seen through one execute_wrapper() per database connection.
 
-Two things need the whole request's SQL, not only a sync receiver's (feed/sql.py watches those):
+Two things need the whole request's SQL:
 - INSERT and UPDATE written by hand on a model's table, which skip its save receivers
   (feed/skips.py names them);
-- the queries of async receivers: they run in the threads sync_to_async() picks, which carry the
-  receiver's context, so the query is counted for the receiver running in that context.
+- each receiver's queries (feed/sql.py counts them): a query is counted for the receiver running
+  in its context, which sync_to_async() carries to the threads it picks, so the queries of async
+  receivers and of sync receivers under asend() are counted too.
 
 `watch_connection` is a connection_created receiver that puts the wrapper in the connection's
 execute_wrappers for good, as APM agents do (Scout's Django instrumentation, for one): a wrapper
@@ -23,12 +24,12 @@ from feed.muting import is_muted
 logger = logging.getLogger(__name__)
 
 
-def _async_counters() -> list[Any]:
-    """The query counters of the async receivers running in this context, innermost first."""
+def _counters() -> list[Any]:
+    """The query counters of the receivers running in this context, innermost first."""
     counters = []
     call = current_call.get()
     while call is not None:
-        if call.is_async and call.probe is not None and call.probe.counter is not None:
+        if call.probe is not None and call.probe.counter is not None:
             counters.append(call.probe.counter)
         call = call.send.parent
     return counters
@@ -36,7 +37,7 @@ def _async_counters() -> list[Any]:
 
 def _seen(sql: str) -> tuple[Any, list[Any]]:
     try:
-        return skips.open_sql_write(sql), _async_counters()
+        return skips.open_sql_write(sql), _counters()
     except Exception:
         logger.exception("feed: could not look at a statement")
         return None, []
