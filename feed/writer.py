@@ -50,12 +50,7 @@ class _Writer:
     def __init__(self) -> None:
         self.pid = os.getpid()
         self.queue: queue.Queue[Recorded | threading.Event] = queue.Queue()
-        # Ends the writer's gathering early: a flush, a full batch, or no request left running.
-        # Chains queued meanwhile do not wake it: one wake-up per write, not one per chain.
-        self.hurry = threading.Event()
-        self.thread = threading.Thread(
-            target=_run, args=(self.queue, self.hurry), name="feed-writer"
-        )
+        self.thread = threading.Thread(target=_run, args=(self.queue,), name="feed-writer")
         self.thread.daemon = True  # At exit it gets FEED_EXIT_FLUSH_SECONDS, then is dropped.
         self.thread.start()
         atexit.register(flush, feed_setting("FEED_EXIT_FLUSH_SECONDS"))
@@ -70,8 +65,11 @@ _writes = itertools.count()
 # some run, more chains are on their way and a write waits for them. A request that never ends
 # (its client gone mid-way) stops counting after RUNNING_AT_MOST seconds.
 _running: dict[int, float] = {}
-_running_lock = threading.Lock()
 RUNNING_AT_MOST = 10.0
+# Guards _running, and wakes a gathering writer when the last running request ends, or when a
+# flush or a full batch hurries it. Chains queued meanwhile do not wake it one by one.
+_changed = threading.Condition()
+_hurried = False
 
 
 def _current() -> _Writer:
@@ -96,31 +94,31 @@ def _report(kind: str, message: str, *args: Any, exc_info: bool = False) -> None
 
 def expect(chain: Recorded) -> None:
     """Tell the writer a request's chain has begun: it will be submitted when it completes."""
-    with _running_lock:
+    with _changed:
         _running[id(chain)] = time.monotonic()
 
 
 def forget(chain: Recorded | None) -> None:
     """Tell the writer a begun chain is done with: submitted, or its recording failed."""
-    with _running_lock:
+    with _changed:
         _running.pop(id(chain), None)
-        last = not _running
-    if last:
-        _hurry()
+        if not _running:
+            _changed.notify_all()
 
 
 def _hurry() -> None:
-    writer = _writer
-    if writer is not None and writer.pid == os.getpid():
-        writer.hurry.set()
+    global _hurried
+    with _changed:
+        _hurried = True
+        _changed.notify_all()
 
 
 def _others_running() -> bool:
+    """Whether a request whose chain will come is still running (the caller holds _changed)."""
     now = time.monotonic()
-    with _running_lock:
-        for stale in [key for key, began in _running.items() if now - began > RUNNING_AT_MOST]:
-            del _running[stale]
-        return bool(_running)
+    for stale in [key for key, began in _running.items() if now - began > RUNNING_AT_MOST]:
+        del _running[stale]
+    return bool(_running)
 
 
 def submit(chain: Recorded) -> None:
@@ -173,22 +171,23 @@ def flush(timeout: float | None = 10.0) -> bool:
         return True
     done = threading.Event()
     writer.queue.put(done)
-    writer.hurry.set()
+    _hurry()
     return done.wait(timeout)
 
 
 def _gather(
     chains: "queue.Queue[Recorded | threading.Event]",
-    hurry: threading.Event,
     first: "Recorded | threading.Event",
     until: float,
 ) -> tuple[list[Recorded], list[threading.Event]]:
     """The next batch: `first`, and what is queued by `until` while other requests are still
     running in this process, unless the writer is hurried."""
-    wait = until - time.monotonic()
-    if wait > 0 and not isinstance(first, threading.Event) and _others_running():
-        hurry.wait(wait)
-    hurry.clear()
+    global _hurried
+    with _changed:
+        if not isinstance(first, threading.Event):
+            wait = max(until - time.monotonic(), 0)
+            _changed.wait_for(lambda: _hurried or not _others_running(), timeout=wait)
+        _hurried = False
     batch: list[Recorded] = []
     markers: list[threading.Event] = []
     item: Recorded | threading.Event | None = first
@@ -203,7 +202,7 @@ def _gather(
     return batch, markers
 
 
-def _run(chains: "queue.Queue[Recorded | threading.Event]", hurry: threading.Event) -> None:
+def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
     """The writer thread: write what is queued, a batch of chains per transaction.
 
     A chain is written at once when no other request is running, or after a quiet spell; while
@@ -219,7 +218,7 @@ def _run(chains: "queue.Queue[Recorded | threading.Event]", hurry: threading.Eve
             connections.close_all()
             continue
         until = wrote + feed_setting("FEED_WRITE_INTERVAL_SECONDS")
-        batch, markers = _gather(chains, hurry, first, until)
+        batch, markers = _gather(chains, first, until)
         wrote = time.monotonic()
         try:
             if batch:
