@@ -1,11 +1,8 @@
-// The live feed: keep the stream's resume point, fall back to polling, remember whether the panel
-// is open (folded on phones until the visitor opens it), and the chains' details, source and
-// highlight toggles. Loaded with `defer` after htmx, so it runs before htmx first processes the page.
+// The live feed: keep the stream's resume point, fall back to polling, and the chains' details,
+// source and highlight toggles. Loaded with `defer` after htmx, so it runs before htmx first
+// processes the page. (Whether the panel starts open is decided earlier: templates/_base.html.)
 (function () {
   "use strict";
-
-  var NARROW = "(max-width: 60rem)";
-  var OPEN_KEY = "signal-lab-feed-open";
 
   document.documentElement.classList.remove("no-js");
 
@@ -86,44 +83,6 @@
       setStatus("reconnecting…");
     }
   });
-
-  function remembered() {
-    try {
-      return window.localStorage.getItem(OPEN_KEY);
-    } catch (error) {
-      return null; // Storage refused (private mode): fall back to the default.
-    }
-  }
-
-  function remember(open) {
-    try {
-      window.localStorage.setItem(OPEN_KEY, open ? "1" : "0");
-    } catch (error) {
-      // Nothing to keep it in: the panel simply opens as by default next time.
-    }
-  }
-
-  // The panel beside a page opens as the visitor last left it; by default closed on phones.
-  // The feed's own page (/feed/) always shows it.
-  function applyOpenState(panel) {
-    if (!panel || document.querySelector("main [data-feed]")) return;
-    var stored = remembered();
-    panel.open = stored === null ? !window.matchMedia(NARROW).matches : stored === "1";
-  }
-
-  document.addEventListener("DOMContentLoaded", function () {
-    applyOpenState(document.querySelector("[data-feed-panel]"));
-  });
-
-  document.addEventListener(
-    "toggle",
-    function (event) {
-      if (event.target.matches("[data-feed-panel]") && !document.querySelector("main [data-feed]")) {
-        remember(event.target.open);
-      }
-    },
-    true,
-  );
 
   function toggle(button, open) {
     button.setAttribute("aria-expanded", open ? "true" : "false");

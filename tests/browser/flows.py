@@ -67,7 +67,7 @@ def row(event: Locator) -> Locator:
 
 def open_feed(page: Page) -> None:
     """Unfold the feed panel where it starts folded (phones)."""
-    # The page's script folds the panel on phones once the document is parsed: read it after.
+    # The page folds the panel on phones as it is parsed (templates/_base.html): read it after.
     page.wait_for_load_state("domcontentloaded")
     panel = page.locator("[data-feed-panel]")
     if panel.get_attribute("open") is None:

@@ -1,6 +1,6 @@
 """The live feed in Chromium: signals arrive over SSE while the page stays where it is."""
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.flows import chain, event, log_in, row, show_details, sign_up
 from tests.helpers import CREATE_PROFILE_AT
@@ -70,6 +70,27 @@ def test_the_feed_folds_on_a_phone(page: Page, screenshot):
     panel.locator("summary").first.click()
     expect(event(page, "user_login_failed", "Login failed for nobody@…")).to_be_visible()
     screenshot("phone-open")
+
+
+def test_the_feed_is_folded_on_a_phone_before_its_script_arrives(page: Page):
+    # On a slow network the page paints before feed.js arrives: the panel must not show open,
+    # only to fold and move the page when the script runs.
+    page.set_viewport_size({"width": 390, "height": 844})
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/js/feed.js", hold)
+    page.goto("/", wait_until="commit")
+    panel = page.locator("[data-feed-panel]")
+    expect(panel).to_be_attached()
+    expect(panel).not_to_have_attribute("open", "")
+    assert held, "feed.js was not requested"
+    for route in held:
+        route.continue_()
+    page.wait_for_load_state()
+    expect(page.locator("[data-feed-status]")).to_have_text("live")
 
 
 def test_the_feed_stays_open_once_opened_on_a_phone(page: Page):
