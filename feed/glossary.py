@@ -16,6 +16,15 @@ PAGES = {
 }
 # Defined in one module, documented under another.
 DOCUMENTED_AS = {"django.core.signals.setting_changed": "django.test.signals.setting_changed"}
+# The writes feed/skips.py records in place of a send: where Django says they send no signals.
+RAW_SQL = "topics/db/sql/#executing-custom-sql-directly"
+SKIPPING_WRITES = {
+    "update()": "ref/models/querysets/#django.db.models.query.QuerySet.update",
+    "bulk_create()": "ref/models/querysets/#django.db.models.query.QuerySet.bulk_create",
+    "bulk_update()": "ref/models/querysets/#django.db.models.query.QuerySet.bulk_update",
+    "SQL INSERT": RAW_SQL,
+    "SQL UPDATE": RAW_SQL,
+}
 
 EXPLAINED = {
     "pre_init": "Sent at the start of a model's __init__: for every instance, loaded rows too.",
@@ -47,6 +56,8 @@ EXPLAINED = {
 
 def docs_url(signal: str, module: str) -> str:
     """The documentation entry of a Django or allauth signal; "" for the project's own."""
+    if module.startswith("django.") and signal in SKIPPING_WRITES:
+        return f"{DJANGO_DOCS}{SKIPPING_WRITES[signal]}"
     if module in PAGES:
         path = f"{module}.{signal}"
         return f"{DJANGO_DOCS}{PAGES[module]}#{DOCUMENTED_AS.get(path, path)}"

@@ -41,6 +41,14 @@ def test_the_feed_shows_a_skip_as_receivers_skipped(client, sign_up):
     assert summary.group(1).endswith("1 receiver skipped")
 
 
+def test_a_skip_links_where_django_says_update_sends_no_signals(client, sign_up):
+    sign_up(client, "documented@example.com")
+    html = client.get("/feed/").content.decode()
+    facts = re.search(r'data-signal="update\(\)".*?</dl>', html, re.S).group(0)
+    (docs,) = re.findall(r'<a href="([^"]+)" rel="external">docs</a>', facts)
+    assert docs.endswith("ref/models/querysets/#django.db.models.query.QuerySet.update")
+
+
 def test_the_feed_shows_a_discarded_callback(client):
     client.post("/playground/rollback/")
     html = client.get("/feed/").content.decode()
