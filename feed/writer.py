@@ -263,7 +263,14 @@ def _adapter(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], A
     """How the field's values reach the database, as Field.get_db_prep_save would prepare them."""
     kind = field.get_internal_type()
     if kind == "JSONField":
-        return functools.partial(connection.ops.adapt_json_value, encoder=field.encoder)
+        adapt = functools.partial(connection.ops.adapt_json_value, encoder=field.encoder)
+        # Most sends have no context and request signals no arguments: adapt those once a write.
+        empty = {dict: adapt({}), list: adapt([])}
+
+        def adapt_json(value: Any) -> Any:
+            return adapt(value) if value or type(value) not in empty else empty[type(value)]
+
+        return adapt_json
     if kind == "DateTimeField":
         # The chain's clock follows USE_TZ already: only the database's own adaptation is left.
         return connection.ops.adapt_datetimefield_value
