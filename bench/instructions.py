@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.instructions [--requests N]
 
-Needs Valgrind (Debian's `valgrind` package); takes about two minutes.
+Needs Valgrind (Debian's `valgrind` package); takes about a minute.
 
 Timings on a shared machine move by several percent between runs, and so does one process against
 another (bench.recorder_overhead --control shows by how much): a change that saves a tenth of a
@@ -25,7 +25,6 @@ here. The ratio of the two counts is what a CPU-bound server would see at best.
 
 import argparse
 import functools
-import os
 import re
 import shutil
 import subprocess
@@ -35,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench import recorder_overhead as overhead
-from bench.server import machine
+from bench.server import machine, site_env
 from devtools.servers import ROOT, migrate
 
 REQUESTS = 100
@@ -55,9 +54,9 @@ def child(requests: int) -> None:
     if settings.FEED_ENABLED:
         from feed import writer
 
-        waiting = []
+        waiting: list[writer.Recorded] = []
 
-        def submit(chain):
+        def submit(chain: writer.Recorded) -> None:
             writer.forget(chain)
             waiting.append(chain)
             if len(waiting) == WRITE_BATCH:
@@ -83,14 +82,9 @@ def count(feed: bool, requests: int, folder: Path) -> float:
     """Instructions per request, on one side."""
     state = folder / ("on" if feed else "off")
     state.mkdir()
-    (state / "bench_settings.py").write_text(
-        f"from settings import *  # noqa\n{overhead.NO_RATE_LIMITS}{overhead.MD5_HASHER}"
-        "ALLOWED_HOSTS = ['testserver']\n"
-    )
-    env = {**os.environ, "DJANGO_VAR_DIR": str(state), "DJANGO_MEDIA_ROOT": f"{state}/media",
-           "DJANGO_FEED_ENABLED": "1" if feed else "0", "DJANGO_DEBUG": "0",
-           "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": f"{state}:{ROOT}",
-           "PYTHONHASHSEED": "0"}  # fmt: skip
+    settings = f"{overhead.NO_RATE_LIMITS}{overhead.MD5_HASHER}ALLOWED_HOSTS = ['testserver']\n"
+    # A fixed hash seed: the same dictionaries collide the same way in every run.
+    env = site_env(state, feed=feed, settings=settings) | {"PYTHONHASHSEED": "0"}
     migrate(env)
     out = state / "callgrind.out"
     run = subprocess.run(

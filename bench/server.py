@@ -82,6 +82,15 @@ class Server:
         return total / os.sysconf("SC_CLK_TCK")
 
 
+def site_env(state: Path, *, feed: bool, settings: str) -> dict[str, str]:
+    """The environment of a site kept in `state`: its own SQLite file and media, the site's
+    settings ended by `settings`, the recorder on or off."""
+    (state / "bench_settings.py").write_text(f"from settings import *  # noqa\n{settings}")
+    return {**os.environ, "DJANGO_VAR_DIR": str(state), "DJANGO_MEDIA_ROOT": f"{state}/media",
+            "DJANGO_FEED_ENABLED": "1" if feed else "0", "DJANGO_DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": str(state)}  # fmt: skip
+
+
 @contextmanager
 def serve(
     *, feed: bool = True, settings: str = "", options: tuple[str, ...] = ()
@@ -89,10 +98,7 @@ def serve(
     """A uvicorn on a freshly migrated site; `settings` end its settings, `options` go to it."""
     with tempfile.TemporaryDirectory(prefix="signal-lab-bench-") as folder:
         state = Path(folder)
-        (state / "bench_settings.py").write_text(f"from settings import *  # noqa\n{settings}")
-        env = {**os.environ, "DJANGO_VAR_DIR": folder, "DJANGO_MEDIA_ROOT": f"{folder}/media",
-               "DJANGO_FEED_ENABLED": "1" if feed else "0", "DJANGO_DEBUG": "0",
-               "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": folder}  # fmt: skip
+        env = site_env(state, feed=feed, settings=settings)
         migrate(env)
         # No access log: writing a line per request would cost CPU that the figures are about.
         _, port, process = start_uvicorn(env, state / "uvicorn.log", "--no-access-log", *options)
