@@ -199,6 +199,14 @@ def test_sends_with_no_receivers_are_recorded_too():
     assert Event.objects.get(signal="ping").receivers == []
 
 
+def test_empty_and_filled_arguments_written_together_keep_their_own():
+    ping.send(sender="test")
+    ping.send(sender="test", created=True)
+    writer.flush()
+    events = Event.objects.filter(signal="ping").order_by("id")
+    assert [(event.args, event.context) for event in events] == [({}, {}), ({"created": True}, {})]
+
+
 def test_partial_and_bound_method_receivers_are_named(connect):
     listener = Listener()
     connect(functools.partial(prefixed, "p"))
