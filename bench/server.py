@@ -37,6 +37,12 @@ def machine() -> str:
     )
 
 
+def _cpu_seconds(stat: Path) -> float:
+    """User plus system CPU time from a /proc stat file (a process's or a thread's)."""
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Server:
     port: int
@@ -61,25 +67,19 @@ class Server:
         request, so the threads that outlive requests are the event loop's (the process's id)
         and the feed's writer.
         """
-        pid = self.process.pid
         times = {}
-        for task in Path(f"/proc/{pid}/task").iterdir():
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
             try:
-                fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+                times[int(task.name)] = _cpu_seconds(task / "stat")
             except FileNotFoundError:  # A request's thread that ended meanwhile.
                 continue
-            times[int(task.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         return times
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time the server has used so far: all threads, all workers."""
         pid = self.process.pid
         workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        total = 0
-        for each in [pid, *map(int, workers)]:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
+        return sum(_cpu_seconds(Path(f"/proc/{each}/stat")) for each in [pid, *map(int, workers)])
 
 
 def site_env(state: Path, *, feed: bool, settings: str) -> dict[str, str]:
