@@ -13,10 +13,10 @@ both, and the best round of each is kept. Cases:
   (docs/insight.md), to show what they add.
 
 Then what feed/statements.py's wrapper adds to each query the host runs (`SELECT 1` in a request),
-and what the writer thread spends, per chain, to write a request of five sends (the htmx bio
-save's size) on SQLite in WAL mode: one chain per transaction (an idle server), and ten (a busy
-one, whose writer finds several chains waiting). That CPU is spent off the request's thread, but
-in the same process.
+and what the writer thread spends, per chain, to write a request of five sends (one more than
+the htmx bio save's four) on SQLite in WAL mode: one chain per transaction (an idle server), and
+ten (a busy one, whose writer finds several chains waiting). That CPU is spent off the request's
+thread, but in the same process.
 """
 
 import functools
