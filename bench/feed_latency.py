@@ -75,8 +75,8 @@ def send_times(server: Server, last_ids: list[int]) -> dict[int, float]:
     """When the recorder saw each chain's `experiment` send, keyed by the chain's SSE id."""
     marks = ", ".join("?" * len(last_ids))
     query = (
-        "SELECT last.id, sent.started_at FROM feed_event AS last"
-        " JOIN feed_event AS sent ON sent.chain = last.chain"
+        "SELECT last.id, sent.started_at FROM signal_lens_event AS last"
+        " JOIN signal_lens_event AS sent ON sent.chain = last.chain"
         f" WHERE sent.signal = 'experiment' AND last.id IN ({marks})"
     )
     with sqlite3.connect(server.database) as database:

@@ -70,7 +70,7 @@ def _probes_cpu(folder: str) -> tuple[float, float]:
     from django.core.management import call_command
     from django.test import Client
 
-    from feed import probes, writer
+    from signal_lens import probes, writer
 
     call_command("migrate", verbosity=0)
     settings.ACCOUNT_RATE_LIMITS = False

@@ -211,7 +211,7 @@ class IdleStream(HttpUser):
 def server_warnings(server: Server) -> None:
     """What the feed logged (drops, failed writes) and each traceback's exception, if anything."""
     lines = (server.state / "uvicorn.log").read_text().splitlines()
-    noted = [line for line in lines if line.startswith("feed:")]
+    noted = [line for line in lines if line.startswith("signal_lens:")]
     in_traceback = False
     for line in lines:
         if line.startswith("Traceback"):

@@ -39,7 +39,7 @@ empty, one, three = Signal(), Signal(), Signal()
 
 def configure(folder: str) -> None:
     settings.configure(
-        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "feed"],
+        INSTALLED_APPS=["django.contrib.contenttypes", "django.contrib.auth", "signal_lens"],
         DATABASES={
             "default": {
                 "ENGINE": "django.db.backends.sqlite3",
@@ -47,12 +47,12 @@ def configure(folder: str) -> None:
             }
         },
         USE_TZ=True,
-        ROOT_URLCONF="feed.urls",
+        ROOT_URLCONF="signal_lens.urls",
         FEED_QUEUE_SIZE=0,  # Nothing is written: only the send is measured.
     )
     django.setup()
     # The recorder's own writes are off (FEED_QUEUE_SIZE=0): its "queue full" notes are expected.
-    logging.getLogger("feed.writer").setLevel(logging.ERROR)
+    logging.getLogger("signal_lens.writer").setLevel(logging.ERROR)
 
 
 def cases() -> dict[str, Callable[[], object]]:
@@ -76,9 +76,9 @@ def cases() -> dict[str, Callable[[], object]]:
 
 def per_send_us(send: Callable[[], object], recording: bool) -> float:
     """Microseconds per send, inside a fresh request chain when recording."""
-    from feed.chains import Chain
-    from feed.context import current_chain
-    from feed.models import Origin
+    from signal_lens.chains import Chain
+    from signal_lens.context import current_chain
+    from signal_lens.models import Origin
 
     token = current_chain.set(Chain(Origin.REQUEST, "GET", "/bench/") if recording else None)
     try:
@@ -91,7 +91,7 @@ def per_send_us(send: Callable[[], object], recording: bool) -> float:
 
 
 def measure(name: str, send: Callable[[], object]) -> tuple[float, float]:
-    from feed import recorder
+    from signal_lens import recorder
 
     best = {False: float("inf"), True: float("inf")}
     for round_ in range(ROUNDS):
@@ -110,7 +110,7 @@ INSIGHT = ("FEED_COUNT_QUERIES", "FEED_WATCH_ON_COMMIT")
 
 
 def without_insight(run: Callable[[], tuple[float, float]]) -> tuple[float, float]:
-    from feed import probes
+    from signal_lens import probes
 
     for name in INSIGHT:
         setattr(settings, name, False)
@@ -148,10 +148,10 @@ def query_cost(queries: int = 5_000) -> tuple[float, float]:
     """Microseconds per `SELECT 1` in a request, without and with feed/statements.py's wrapper."""
     from django.db import connection
 
-    from feed.chains import Chain
-    from feed.context import current_chain
-    from feed.models import Origin
-    from feed.statements import watch
+    from signal_lens.chains import Chain
+    from signal_lens.context import current_chain
+    from signal_lens.models import Origin
+    from signal_lens.statements import watch
 
     best = {False: float("inf"), True: float("inf")}
     token = current_chain.set(Chain(Origin.REQUEST, "GET", "/bench/"))
@@ -178,10 +178,10 @@ def write_costs(chains: int = 500) -> dict[int, tuple[float, float]]:
     from django.core.management import call_command
     from django.db import connection
 
-    from feed import writer
-    from feed.chains import Chain
-    from feed.context import current_chain
-    from feed.models import Origin
+    from signal_lens import writer
+    from signal_lens.chains import Chain
+    from signal_lens.context import current_chain
+    from signal_lens.models import Origin
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:  # As Signal Lab's settings do for SQLite.

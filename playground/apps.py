@@ -8,10 +8,10 @@ class PlaygroundConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from feed.signals import visitors_forgotten
         from playground import receivers
         from playground.models import SandboxNote
         from playground.signals import experiment
+        from signal_lens.signals import visitors_forgotten
 
         # Connected in this order on purpose: under send() the refusal stops the count.
         experiment.connect(

@@ -4,12 +4,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from feed.capture import sends_during
-from feed.context import name_chain
-from feed.http import HtmxHttpRequest
-from feed.queries import visitor_of
 from playground.models import SandboxNote
 from playground.operations import MAX_NOTES, OPERATIONS, SandboxFull
+from signal_lens.capture import sends_during
+from signal_lens.context import name_chain
+from signal_lens.http import HtmxHttpRequest
+from signal_lens.queries import visitor_of
 
 TOO_MANY = "Too many operations in a short time: wait a minute, then try again."
 

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from feed.http import parse_id
 from profiles import avatars
 from profiles.models import Profile, delete_avatar_file
+from signal_lens.http import parse_id
 
 ACCEPTED = "a JPEG, PNG, WebP or GIF image"
 

@@ -6,9 +6,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from feed.http import HtmxHttpRequest
 from profiles.forms import AvatarForm, BioForm, DeleteAccountForm, InterestsForm
 from profiles.models import Profile
+from signal_lens.http import HtmxHttpRequest
 
 
 def page_context(user_profile: Profile, **forms) -> dict[str, object]:

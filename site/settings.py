@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "profiles",
-    "feed",
+    "signal_lens",
     "playground",
     "walkthrough",
 ]
@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "feed.middleware.FeedMiddleware",
+    "signal_lens.middleware.FeedMiddleware",
 ]
 
 ROOT_URLCONF = "urls"

@@ -13,7 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("profiles.urls")),
-    path("feed/", include("feed.urls")),
+    path("feed/", include("signal_lens.urls")),
     path("playground/", include("playground.urls")),
     path("walkthrough/", include("walkthrough.urls")),
     path("admin/", admin.site.urls),

@@ -11,10 +11,10 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from feed import writer
-from feed.conf import feed_setting
-from feed.muting import muted
 from profiles.models import Topic
+from signal_lens import writer
+from signal_lens.conf import feed_setting
+from signal_lens.muting import muted
 from tests.helpers import PASSWORD, FeedClient, writes_events
 from tests.stores import clear_cache, scratch_database, uses_postgres
 
@@ -157,7 +157,7 @@ def stored_receivers(db):
     def store(method: str, *receivers: tuple[str, str, float, int | None], **context):
         from django.utils import timezone
 
-        from feed.models import Event
+        from signal_lens.models import Event
 
         return Event.objects.create(
             chain=uuid.uuid4(), seq=0, origin_kind="command", origin="pytest", signal="stored",

@@ -6,10 +6,10 @@ import pytest
 from django.dispatch import Signal
 from django.test import Client, RequestFactory
 
-from feed import writer
-from feed.conf import feed_setting
-from feed.visitors import visitor_from_cookie
 from profiles.receivers import create_profile
+from signal_lens import writer
+from signal_lens.conf import feed_setting
+from signal_lens.visitors import visitor_from_cookie
 
 PASSWORD = "correct-horse-battery-staple"
 # Where the feed and the receivers map say create_profile lives.

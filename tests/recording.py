@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from feed import recorder, skips
+from signal_lens import recorder, skips
 
 
 @contextmanager

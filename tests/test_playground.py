@@ -3,9 +3,9 @@ import re
 import pytest
 from django.test import Client
 
-from feed.models import Event
 from playground.models import SandboxNote
 from playground.operations import MAX_NOTES
+from signal_lens.models import Event
 from tests.helpers import feed_visitor
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from feed.models import Event
 from profiles.models import Topic
+from signal_lens.models import Event
 from tests import images
 from tests.helpers import FeedClient
 from walkthrough.steps import STEPS

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
-from feed.models import Event
-from feed.queries import chain_end, first_fired, last_fired, same_chain
+from signal_lens.models import Event
+from signal_lens.queries import chain_end, first_fired, last_fired, same_chain
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@
 
   // Other parts of the page (the walkthrough) listen for this to refresh what they show.
   function announceUpdate() {
-    document.body.dispatchEvent(new CustomEvent("feed:update"));
+    document.body.dispatchEvent(new CustomEvent("signal_lens:update"));
   }
 
   document.addEventListener("htmx:afterSwap", function (event) {

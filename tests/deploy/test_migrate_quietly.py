@@ -23,5 +23,7 @@ def test_migrate_on_a_fresh_database_logs_no_feed_failure(tmp_path):
             command = [sys.executable, "manage.py", "migrate", "-v0"]
             done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
             with psycopg.connect(url) as connection:
-                recorded = connection.execute("SELECT count(*) FROM feed_event").fetchone()[0]
+                recorded = connection.execute("SELECT count(*) FROM signal_lens_event").fetchone()[
+                    0
+                ]
         assert done.returncode == 0 and done.stderr == "" and recorded > 0

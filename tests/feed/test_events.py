@@ -2,8 +2,8 @@
 
 import pytest
 
-from feed.models import Event, Family
-from feed.queries import first_fired
+from signal_lens.models import Event, Family
+from signal_lens.queries import first_fired
 from tests.helpers import CREATE_PROFILE_AT, feed_visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)

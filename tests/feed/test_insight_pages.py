@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from feed.models import Event
+from signal_lens.models import Event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

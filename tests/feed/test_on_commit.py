@@ -5,7 +5,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.test import Client
 
-from feed.models import Event
+from signal_lens.models import Event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
-from feed.models import Event
-from feed.queries import events_for, first_fired, visitor_of
+from signal_lens.models import Event
+from signal_lens.queries import events_for, first_fired, visitor_of
 from tests.helpers import FeedClient, feed_visitor, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import Signal
 
-from feed import writer
-from feed.models import Event
-from feed.muting import muted
+from signal_lens import writer
+from signal_lens.models import Event
+from signal_lens.muting import muted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

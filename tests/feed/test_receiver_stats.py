@@ -2,8 +2,8 @@
 
 import pytest
 
-from feed import stats
-from feed.models import Event
+from signal_lens import stats
+from signal_lens.models import Event
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.dispatch import Signal
 
-from feed import writer
-from feed.models import Event
+from signal_lens import writer
+from signal_lens.models import Event
 from tests.helpers import ping
 from tests.recording import recorder_off
 

@@ -7,9 +7,9 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.test import Client
 from django.test.signals import template_rendered
 
-from feed import queries
-from feed.fragments import fragments
-from feed.models import Event
+from signal_lens import queries
+from signal_lens.fragments import fragments
+from signal_lens.models import Event
 from tests.feed.sse import read_until, stream_client
 
 pytestmark = pytest.mark.django_db(transaction=True)

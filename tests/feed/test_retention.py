@@ -2,10 +2,10 @@
 
 import pytest
 
-from feed import writer
-from feed.models import Event
-from feed.retention import prune
 from playground.models import SandboxNote
+from signal_lens import writer
+from signal_lens.models import Event
+from signal_lens.retention import prune
 from tests.helpers import FeedClient, feed_visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from feed.models import Event
+from signal_lens.models import Event
 from tests.helpers import feed_visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)

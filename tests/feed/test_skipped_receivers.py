@@ -10,10 +10,10 @@ from django.db.models import F
 from django.db.models.signals import post_save
 from django.dispatch import Signal
 
-from feed import skips, writer
-from feed.models import Event
 from playground.models import SandboxNote
 from profiles.models import Profile, Topic
+from signal_lens import skips, writer
+from signal_lens.models import Event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,26 +5,29 @@ import logging
 import pytest
 from django.db import connection
 
-from feed import writer
+from signal_lens import writer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REQUESTS = 5
 REFUSE = {
     "sqlite": [
-        "CREATE TRIGGER refuse_events BEFORE INSERT ON feed_event"
+        "CREATE TRIGGER refuse_events BEFORE INSERT ON signal_lens_event"
         " BEGIN SELECT RAISE(ABORT, 'events are read-only'); END"
     ],
     "postgresql": [
         "CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql"
         " AS $$ BEGIN RAISE EXCEPTION 'events are read-only'; END $$",
-        "CREATE TRIGGER refuse_events BEFORE INSERT ON feed_event"
+        "CREATE TRIGGER refuse_events BEFORE INSERT ON signal_lens_event"
         " FOR EACH ROW EXECUTE FUNCTION refuse_events()",
     ],
 }
 ALLOW = {
     "sqlite": ["DROP TRIGGER refuse_events"],
-    "postgresql": ["DROP TRIGGER refuse_events ON feed_event", "DROP FUNCTION refuse_events()"],
+    "postgresql": [
+        "DROP TRIGGER refuse_events ON signal_lens_event",
+        "DROP FUNCTION refuse_events()",
+    ],
 }
 
 
@@ -46,7 +49,7 @@ def test_requests_succeed_while_events_cannot_be_written(client, unwritable_even
 
 
 def test_the_failure_is_logged_once_not_per_request(client, unwritable_events, caplog):
-    caplog.set_level(logging.WARNING, logger="feed.writer")
+    caplog.set_level(logging.WARNING, logger="signal_lens.writer")
     failed = writer.counts["failed"]
     for _ in range(REQUESTS):
         client.get("/")

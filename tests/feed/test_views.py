@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from feed.models import Event
+from signal_lens.models import Event
 from tests.helpers import CREATE_PROFILE_AT, FeedClient, feed_visitor, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -134,7 +134,8 @@ def test_a_receivers_source_opens_on_demand(client):
 
 
 @pytest.mark.parametrize(
-    "name", ["feed.views.source", "os.system", "settings.SECRET_KEY", "../site/settings.py", ""]
+    "name",
+    ["signal_lens.views.source", "os.system", "settings.SECRET_KEY", "../site/settings.py", ""],
 )
 def test_only_connected_receivers_source_can_be_read(client, name):
     assert client.get("/feed/receivers/source/", {"name": name}).status_code == 404

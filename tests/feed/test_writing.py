@@ -16,13 +16,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from feed import writer
-from feed.chains import Chain
-from feed.context import current_call
-from feed.labels import process_label
-from feed.models import Event, Origin
-from feed.retention import prune
 from playground.signals import experiment
+from signal_lens import writer
+from signal_lens.chains import Chain
+from signal_lens.context import current_call
+from signal_lens.labels import process_label
+from signal_lens.models import Event, Origin
+from signal_lens.retention import prune
 from tests.helpers import feed_visitor, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,7 +44,7 @@ def stalled_writer(monkeypatch) -> SimpleNamespace:
         stall.release.wait(10)
         original(*args, **kwargs)
 
-    monkeypatch.setattr("feed.writer._insert", stalled)
+    monkeypatch.setattr("signal_lens.writer._insert", stalled)
     yield stall
     stall.release.set()
     writer.flush()
@@ -55,7 +55,9 @@ def test_recording_runs_no_query_on_the_hosts_connection(client):
         client.get("/accounts/login/")
     # The panel beside the page reads events; nothing else may touch the table (or a savepoint).
     statements = [query["sql"] for query in queries.captured_queries]
-    assert not [sql for sql in statements if "feed_event" in sql and not sql.startswith("SELECT")]
+    assert not [
+        sql for sql in statements if "signal_lens_event" in sql and not sql.startswith("SELECT")
+    ]
     assert not [sql for sql in statements if "SAVEPOINT" in sql]
 
 
@@ -101,18 +103,18 @@ def test_a_write_failure_is_logged_and_the_request_succeeds(
     def broken(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("feed.writer._insert", broken)
+    monkeypatch.setattr("signal_lens.writer._insert", broken)
     response = client.get("/")
     assert response.status_code == 200
     writer.flush()
-    assert "feed: could not write" in caplog.text
+    assert "signal_lens: could not write" in caplog.text
 
 
 def test_a_write_failure_is_counted(monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("feed.writer._insert", broken)
+    monkeypatch.setattr("signal_lens.writer._insert", broken)
     failed = writer.counts["failed"]
     ping.send(sender="test")
     writer.flush()
@@ -133,11 +135,11 @@ def test_a_recorder_bug_is_logged_and_receivers_still_run(client, sign_up, monke
     def broken(*args, **kwargs):
         raise RuntimeError("recorder bug")
 
-    monkeypatch.setattr("feed.chains.summarise", broken)
-    caplog.set_level(logging.ERROR, logger="feed.recorder")
+    monkeypatch.setattr("signal_lens.chains.summarise", broken)
+    caplog.set_level(logging.ERROR, logger="signal_lens.recorder")
     response = sign_up(client, "dave@example.com")
     assert response.status_code == 302
-    assert "feed: could not record a send" in caplog.text
+    assert "signal_lens: could not record a send" in caplog.text
     assert Event.objects.filter(visitor=feed_visitor(client)).count() == 0
 
 
@@ -154,7 +156,7 @@ def test_static_files_are_not_recorded(client):
 def test_the_feeds_own_writes_are_not_recorded(client, sign_up):
     sign_up(client, "erin@example.com")
     saves = ["pre_save", "post_save", "pre_delete", "post_delete", "connection_created"]
-    assert not Event.objects.filter(signal__in=saves, sender="feed.Event").exists()
+    assert not Event.objects.filter(signal__in=saves, sender="signal_lens.Event").exists()
 
 
 def test_sends_outside_requests_are_recorded_as_the_command(monkeypatch):
@@ -299,7 +301,7 @@ def test_a_request_being_handled_makes_other_chains_wait_for_it(settings, attach
 def test_a_request_whose_recording_broke_holds_no_chain_back(settings, client, monkeypatch):
     settings.FEED_WRITE_INTERVAL_SECONDS = 2.0
     with monkeypatch.context() as patched:
-        patched.setattr("feed.chains.summarise", lambda *args, **kwargs: 1 / 0)
+        patched.setattr("signal_lens.chains.summarise", lambda *args, **kwargs: 1 / 0)
         assert client.get("/").status_code == 200
     writer.flush()
     ping.send(sender="first")

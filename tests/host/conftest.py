@@ -1,6 +1,6 @@
 import pytest
 
-from feed import writer
+from signal_lens import writer
 
 
 @pytest.fixture(autouse=True)

@@ -14,14 +14,18 @@ DEBUG = False
 USE_TZ = False
 ALLOWED_HOSTS = ["testserver"]
 CONTRIB = ["auth", "contenttypes", "sessions", "messages", "staticfiles"]
-INSTALLED_APPS = [*(f"django.contrib.{app}" for app in CONTRIB), "tests.host.members", "feed"]
+INSTALLED_APPS = [
+    *(f"django.contrib.{app}" for app in CONTRIB),
+    "tests.host.members",
+    "signal_lens",
+]
 MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "feed.middleware.FeedMiddleware",
+    "signal_lens.middleware.FeedMiddleware",
 ]
 ROOT_URLCONF = "tests.host.urls"
 AUTH_USER_MODEL = "members.Member"

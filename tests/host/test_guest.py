@@ -15,8 +15,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_save
 from django.test import Client
 
-from feed import writer
-from feed.models import Event
+from signal_lens import writer
+from signal_lens.models import Event
 from tests.host.helpers import queries_and_result, queries_of, shipped
 from tests.host.members.models import Member
 from tests.recording import recorder_off
@@ -56,7 +56,7 @@ def test_migrate_works_with_the_recorder_on_and_records_it(tmp_path):
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     with closing(sqlite3.connect(tmp_path / "default.sqlite3")) as database:
-        signals = {row[0] for row in database.execute("SELECT signal FROM feed_event")}
+        signals = {row[0] for row in database.execute("SELECT signal FROM signal_lens_event")}
     assert "post_migrate" in signals
 
 
@@ -121,7 +121,7 @@ def test_a_write_failure_never_reaches_the_caller(monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("feed.writer._insert", broken)
+    monkeypatch.setattr("signal_lens.writer._insert", broken)
     with transaction.atomic():
         responses = shipped.send(sender="warehouse")
     assert responses == [] and writer.flush()
@@ -131,4 +131,4 @@ def test_a_write_failure_never_reaches_the_caller(monkeypatch):
 @pytest.mark.django_db(databases=BOTH)
 def test_the_checks_say_the_feeds_pages_need_their_templates():
     messages = [message.id for message in run_checks(databases=BOTH)]
-    assert [each for each in messages if each.startswith("feed.")] == ["feed.W003"]
+    assert [each for each in messages if each.startswith("signal_lens.")] == ["signal_lens.W003"]

@@ -13,6 +13,6 @@ def rename(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("feed/", include("feed.urls")),
+    path("feed/", include("signal_lens.urls")),
     path("rename/", rename),
 ]

@@ -1,0 +1,36 @@
+"""Which chain and which receiver a send belongs to, per request, thread and task.
+
+Context variables tie each send to the request that caused it and to the receiver running when it
+was sent, so simultaneous requests, threads and tasks never mix their chains.
+"""
+
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from signal_lens.conf import LABEL_LENGTH
+
+if TYPE_CHECKING:
+    from signal_lens.chains import Call, Chain
+
+# The request chain of this context, set when request_started is sent.
+current_chain: ContextVar["Chain | None"] = ContextVar("feed_chain", default=None)
+# The receiver running in this context: the parent of any send made inside it.
+current_call: ContextVar["Call | None"] = ContextVar("feed_call", default=None)
+
+
+def claim(visitor: str) -> None:
+    """Give the request being recorded in this context to a visitor."""
+    chain = current_chain.get()
+    if chain is not None:
+        chain.visitor = visitor
+
+
+def name_chain(label: str) -> None:
+    """Name what the request being recorded in this context did, e.g. a playground operation.
+
+    The feed shows the label after the request's method and path, which alone cannot tell apart
+    requests to one URL pattern (`POST /playground/<slug>/`).
+    """
+    chain = current_chain.get()
+    if chain is not None:
+        chain.label = label[:LABEL_LENGTH]

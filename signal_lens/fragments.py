@@ -1,0 +1,90 @@
+"""Each chain's HTML, rendered once and shared by pages, the poll and every stream.
+
+A written chain never changes, so its fragment is kept in Django's cache (local memory in one
+process, Redis across processes when DJANGO_REDIS_URL is set). The key names everything that
+changes the drawing: the chain, its size (pruning may cut a chain's oldest sends) and the template's
+own text. A visitor's display choices (Django's internals shown or folded) are classes on the
+panel around the fragments, never inside them, so every visitor shares one drawing.
+"""
+
+import functools
+import hashlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+from django.core.cache import cache
+from django.template.loader import get_template, render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from signal_lens.conf import feed_setting
+from signal_lens.muting import muted
+from signal_lens.queries import ChainHead, chain_events_of
+from signal_lens.tree import ChainView, group_chains
+
+TEMPLATE = "signal_lens/feed.html"
+_drawing = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A chain's HTML, ready to print in a template, with its head."""
+
+    head: ChainHead
+    html: SafeString
+
+    @functools.cached_property
+    def message(self) -> str:
+        """The chain as one SSE message, formatted once for every stream that sends it."""
+        return sse_message(self.head.last_id, "chain", self.html)
+
+
+def sse_message(event_id: int, event: str, html: str) -> str:
+    """One SSE message; every non-blank line of the fragment becomes a data line."""
+    lines = [line for line in html.splitlines() if line.strip()] or [""]
+    data = "".join(f"data: {line}\n" for line in lines)
+    return f"id: {event_id}\nevent: {event}\n{data}\n"
+
+
+@functools.cache
+def _template_digest() -> str:
+    """A short digest of the chain template: a changed template never serves old fragments."""
+    origin = get_template(TEMPLATE).origin.name
+    return hashlib.sha256(Path(origin).read_bytes()).hexdigest()[:12]
+
+
+def fragment_key(head: ChainHead) -> str:
+    return f"signal_lens:chain:{_template_digest()}:{head.id.hex}:{head.size}"
+
+
+def render(chain: ChainView) -> SafeString:
+    """Draw one chain; only fragments() calls it, for chains missing from the cache."""
+    with muted():
+        html = render_to_string(f"{TEMPLATE}#chain", {"chain": chain})
+    return mark_safe(html)  # The template escaped every value.
+
+
+def _draw_missing(heads: list[ChainHead], keys: dict[UUID, str]) -> dict[str, str]:
+    found = cache.get_many(list(keys.values()))
+    missing = [head.id for head in heads if keys[head.id] not in found]
+    if missing:
+        drawn = {keys[chain.id]: render(chain) for chain in group_chains(chain_events_of(missing))}
+        cache.set_many(drawn, timeout=feed_setting("FEED_MAX_AGE_SECONDS"))
+        found.update(drawn)
+    return found
+
+
+def fragments(heads: list[ChainHead]) -> list[Fragment]:
+    """These chains' HTML, in the same order: from the cache, rendering only the misses."""
+    keys = {head.id: fragment_key(head) for head in heads}
+    found = cache.get_many(list(keys.values()))
+    if len(found) < len(keys):
+        # One drawer at a time in a process: a page and the watcher missing the same new chain
+        # at once would both draw it.
+        with _drawing:
+            found.update(_draw_missing(heads, keys))
+    # A chain pruned between reading its head and its events has nothing left to show.
+    return [
+        Fragment(head, mark_safe(found[keys[head.id]])) for head in heads if keys[head.id] in found
+    ]

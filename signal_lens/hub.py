@@ -1,0 +1,197 @@
+"""Waking live streams when new events are written, in this process or in any other.
+
+One watcher task per process reads the new chains once, for every stream it serves, takes their
+HTML from fragments.py (drawn once) and hands each stream its own visitor's chains. It runs
+when a write in this process pokes it, when PostgreSQL NOTIFY says another process wrote (both
+through feed/notify.py), and every FEED_POLL_SECONDS as a safety net (SQLite with several
+processes). Streams read the database only to catch up when they open, through one small thread
+pool, so idle streams hold no thread and no connection of their own, and no visitor's streams can
+slow the reads of another's.
+"""
+
+import asyncio
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from typing import Any
+
+from django.db import connections, router
+
+from signal_lens import notify, queries
+from signal_lens.conf import STREAM_BATCH, feed_setting
+from signal_lens.fragments import Fragment, fragments
+from signal_lens.models import Event
+from signal_lens.muting import muted
+
+logger = logging.getLogger(__name__)
+_reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-reader")
+_hubs: dict[asyncio.AbstractEventLoop, "Hub"] = {}
+_hubs_lock = threading.Lock()
+
+
+async def read[T](function: Callable[..., T], *args: Any) -> T:
+    """Run a database read for a stream in the feed's reader threads."""
+    return await asyncio.get_running_loop().run_in_executor(_reader, _guarded, function, args)
+
+
+def _guarded[T](function: Callable[..., T], args: tuple[Any, ...]) -> T:
+    try:
+        with muted():
+            return function(*args)
+    except Exception:
+        # A broken connection must not stay cached in this long-lived thread.
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+        raise
+
+
+# A chain handed to a stream: its last event id (the SSE id) and its SSE message.
+Handed = tuple[int, str]
+
+
+class Subscription:
+    """One stream's interest (a visitor's events, or every event for None) and its mailbox.
+
+    The watcher drops each new chain's message here; the stream only waits and sends.
+    """
+
+    def __init__(self, visitor: str | None, after: int) -> None:
+        self.visitor, self.after = visitor, after
+        self.pending: list[Handed] = []
+        self.ready = asyncio.Event()
+        # Set when the client reads slower than chains arrive: the stream ends, the browser
+        # resumes from its Last-Event-ID, and nothing waits in memory meanwhile.
+        self.lagging = False
+
+    def offer(self, last_id: int, message: str) -> None:
+        if last_id <= self.after:
+            return
+        if len(self.pending) >= feed_setting("FEED_STREAM_BACKLOG"):
+            self.lagging = True
+        else:
+            self.pending.append((last_id, message))
+        self.ready.set()
+
+    async def take(self, timeout: float) -> list[Handed] | None:
+        """The chains handed over since the last take; None when `timeout` passed with none."""
+        try:
+            await asyncio.wait_for(self.ready.wait(), timeout)
+        except TimeoutError:
+            return None
+        self.ready.clear()
+        taken, self.pending = self.pending, []
+        return taken
+
+
+def _new_fragments(after: int, visitors: frozenset[str] | None) -> tuple[int, list[Fragment], bool]:
+    """Chains written after `after` of these visitors (all for None), the new resume point, and
+    whether more are waiting. Each chain is read and drawn once, for however many streams.
+    """
+    top = queries.last_event_id()
+    heads = queries.heads_after(queries.EVERYONE, after, STREAM_BATCH, until=top)
+    resume = heads[-1].last_id if len(heads) == STREAM_BATCH else top
+    wanted = [head for head in heads if visitors is None or head.visitor in visitors]
+    return max(after, resume), fragments(wanted), len(heads) == STREAM_BATCH
+
+
+class Hub:
+    """The streams of one event loop and the watcher task that feeds them."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.subscriptions: set[Subscription] = set()
+        self.streams: Counter[str | None] = Counter()
+        self.poked = asyncio.Event()
+        self.watcher: asyncio.Task | None = None
+
+    def is_full(self, visitor: str | None) -> bool:
+        """Whether this visitor already holds as many streams as it may."""
+        return self.streams[visitor] >= feed_setting("FEED_STREAMS_PER_VISITOR")
+
+    @contextmanager
+    def subscribe(self, visitor: str | None, after: int) -> Iterator[Subscription]:
+        subscription = Subscription(visitor, after)
+        self.subscriptions.add(subscription)
+        self.streams[visitor] += 1
+        if self.watcher is None or self.watcher.done():
+            self.watcher = self.loop.create_task(self._watch())
+        try:
+            yield subscription
+        finally:
+            self.subscriptions.discard(subscription)
+            self.streams -= Counter({visitor: 1})
+            if not self.subscriptions and self.watcher is not None:
+                self.watcher.cancel()
+                self.watcher = None
+
+    def poke(self) -> None:
+        self.loop.call_soon_threadsafe(self.poked.set)
+
+    def _interest(self) -> frozenset[str] | None:
+        """The visitors whose chains some stream wants; None when a stream wants every chain."""
+        visitors = {subscription.visitor for subscription in self.subscriptions}
+        return None if None in visitors else frozenset(v for v in visitors if v is not None)
+
+    def _hand_out(self, found: list[Fragment]) -> None:
+        by_visitor: dict[str, list[Fragment]] = {}
+        for fragment in found:
+            by_visitor.setdefault(fragment.head.visitor, []).append(fragment)
+        for subscription in list(self.subscriptions):
+            mine = found if subscription.visitor is None else by_visitor.get(subscription.visitor)
+            for fragment in mine or ():
+                subscription.offer(fragment.head.last_id, fragment.message)
+
+    async def _watch(self) -> None:
+        alias = _postgres_alias()
+        listener = None
+        if alias is not None:
+            listener = self.loop.create_task(notify.listen(alias, self.poked.set))
+        latest: int | None = None
+        try:
+            while True:
+                behind = False
+                try:
+                    if latest is None:
+                        latest = await read(queries.last_event_id)
+                    else:
+                        found: list[Fragment]
+                        latest, found, behind = await read(_new_fragments, latest, self._interest())
+                        self._hand_out(found)
+                except Exception:
+                    logger.exception("signal_lens: the stream watcher could not read events")
+                if behind:
+                    continue  # A burst of writes: read the rest before waiting.
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(self.poked.wait(), feed_setting("FEED_POLL_SECONDS"))
+                self.poked.clear()
+        finally:
+            if listener is not None:
+                listener.cancel()
+
+
+def _postgres_alias() -> str | None:
+    alias = router.db_for_read(Event)
+    return alias if connections[alias].vendor == "postgresql" else None
+
+
+def get_hub() -> Hub:
+    """The hub of the running event loop (uvicorn runs one per worker process)."""
+    loop = asyncio.get_running_loop()
+    with _hubs_lock:
+        for stale in [other for other in _hubs if other.is_closed()]:
+            del _hubs[stale]
+        if loop not in _hubs:
+            _hubs[loop] = Hub(loop)
+        return _hubs[loop]
+
+
+def wake_local() -> None:
+    """Tell this process's streams that events were just written (callable from any thread)."""
+    with _hubs_lock:
+        hubs = [each for each in _hubs.values() if not each.loop.is_closed()]
+    for each in hubs:
+        with suppress(RuntimeError):  # The loop closed between the check and the call.
+            each.poke()

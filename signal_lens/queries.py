@@ -1,0 +1,150 @@
+"""Reading the feed: what a visitor (or staff, for everyone) may see. Other apps start here.
+
+For example, this browser's first signup after event id `after` (the walkthrough's steps)::
+
+    first_fired(visitor_of(request), "post_save", sender="auth.User",
+                receiver="create_profile", after=after, created=True)
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest
+
+from signal_lens import plumbing
+from signal_lens.models import Event, EventQuerySet
+from signal_lens.muting import muted
+
+EVERYONE = None  # Pass as the visitor to read every event (staff only).
+
+
+def visitor_of(request: HttpRequest) -> str:
+    """The feed's id for the browser that sent this request (FeedMiddleware sets it)."""
+    return getattr(request, "feed_visitor", "")
+
+
+def events_for(visitor: str | None) -> EventQuerySet:
+    """A visitor's events, or every event for EVERYONE; none for an unknown visitor ("")."""
+    if visitor is EVERYONE:
+        return Event.objects.all()
+    # Events of commands and the shell carry no visitor: "" must never match them.
+    return Event.objects.for_visitor(visitor) if visitor else Event.objects.none()
+
+
+def _matching(
+    visitor: str,
+    signal: str,
+    *,
+    sender: str | None = None,
+    receiver: str | None = None,
+    after: int = 0,
+    newest: bool = False,
+    **args: Any,
+) -> Event | None:
+    events = events_for(visitor).filter(signal=signal, id__gt=after)
+    events = events.order_by("-id" if newest else "id")
+    if sender is not None:
+        events = events.filter(sender=sender)
+    with muted():
+        for event in events:
+            if receiver is not None and not event.ran(receiver):
+                continue
+            if all(event.args.get(key) == value for key, value in args.items()):
+                return event
+    return None
+
+
+def first_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
+    """The visitor's oldest send of `signal` after event id `after` matching every condition.
+
+    `receiver` must have answered it (by qualified or short name); remaining keywords must equal
+    its recorded arguments.
+    """
+    return _matching(visitor, signal, **conditions)
+
+
+def last_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
+    """The visitor's newest send of `signal` matching every condition (as first_fired)."""
+    return _matching(visitor, signal, newest=True, **conditions)
+
+
+def same_chain(event: Event, sends: list[tuple[str, str | None]]) -> list[int]:
+    """The ids of the sends in the chain of `event` of these (signal, sender or None), in order."""
+    wanted = Q(pk=event.pk)
+    for signal, sender in sends:
+        wanted |= Q(signal=signal, sender=sender) if sender else Q(signal=signal)
+    with muted():
+        events = Event.objects.filter(wanted, chain=event.chain).order_by("id")
+        return list(events.values_list("id", flat=True))
+
+
+def chain_end(event: Event) -> int:
+    """The id of the last event of the chain this event belongs to."""
+    with muted():
+        return Event.objects.filter(chain=event.chain).aggregate(end=Max("id"))["end"]
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """What names a chain's rendering without reading its events: its id, owner and size."""
+
+    id: UUID
+    visitor: str
+    last_id: int
+    size: int
+
+
+def _heads(events: EventQuerySet, order: str, limit: int) -> list[ChainHead]:
+    grouped = events.values("chain", "visitor").annotate(last=Max("id"), size=Count("id"))
+    with muted():
+        rows = list(grouped.order_by(order)[:limit])
+    return [ChainHead(row["chain"], row["visitor"], row["last"], row["size"]) for row in rows]
+
+
+def page_heads(
+    visitor: str | None, limit: int, before: int | None = None, lessons_only: bool = False
+) -> tuple[list[ChainHead], int | None]:
+    """A page of `limit` chains a visitor may see, newest first, before a cursor.
+
+    Returns the cursor of the next, older page too (None on the oldest). With `lessons_only`,
+    requests that sent nothing but Django's plumbing are left out; heads always count every event
+    of their chain, so a chain's rendering is named the same whatever the filter.
+    """
+    events = events_for(visitor)
+    keyed = events.filter(plumbing.lesson()) if lessons_only else events
+    page = keyed.values("chain").annotate(last=Max("id"))
+    if before is not None:
+        page = page.filter(last__lt=before)
+    with muted():
+        page = list(page.order_by("-last")[: limit + 1])
+    older = page[limit - 1]["last"] if len(page) > limit else None
+    chains = [row["chain"] for row in page[:limit]]
+    return _heads(events.filter(chain__in=chains), "-last", limit), older
+
+
+def heads_after(
+    visitor: str | None, after: int, limit: int, until: int | None = None
+) -> list[ChainHead]:
+    """Chains written after event id `after` (up to `until`), oldest first: what comes next."""
+    events = events_for(visitor).filter(id__gt=after)
+    return _heads(events if until is None else events.filter(id__lte=until), "last", limit)
+
+
+def last_event_id() -> int:
+    """The newest event id of the whole table, 0 when empty."""
+    with muted():
+        return Event.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def chain_events_of(ids: list[UUID]) -> list[Event]:
+    """The events of these chains."""
+    with muted():
+        return list(Event.objects.filter(chain__in=ids))
+
+
+def chain_events(visitor: str | None, chain: UUID) -> list[Event]:
+    """One chain's events, if this visitor may see it (else none)."""
+    with muted():
+        return list(events_for(visitor).filter(chain=chain))

@@ -1,0 +1,157 @@
+"""The feed's pages and fragments. None of their requests is recorded (feed/writer.py)."""
+
+from uuid import UUID
+
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from signal_lens import queries, receivers_map, stats, tree, waterfall
+from signal_lens.conf import STREAM_BATCH, feed_setting
+from signal_lens.fragments import fragments
+from signal_lens.http import HtmxHttpRequest, parse_id
+from signal_lens.hub import get_hub, read
+from signal_lens.panel import EVERYONE_KEY, panel_context, viewer
+from signal_lens.receiver_info import describe
+from signal_lens.sources import live_receiver, source_lines
+from signal_lens.stream import event_stream
+
+TOO_MANY_STREAMS = "This browser already has as many live feeds open as it may: this page polls."
+
+
+@require_GET
+def panel(request: HtmxHttpRequest) -> HttpResponse:
+    """The feed as a page of its own: every retained request, a page at a time, newest first."""
+    before = parse_id(request.GET.get("before"))
+    template = "signal_lens/feed.html#panel" if request.htmx else "signal_lens/feed.html"
+    return render(request, template, panel_context(request, history=True, before=before))
+
+
+def _redrawn_panel(request: HttpRequest) -> HttpResponse:
+    """The panel again after a switch, as it was: beside a page, or a page of the history."""
+    history = request.POST.get("history") == "1"
+    before = parse_id(request.POST.get("before"))
+    return render(request, "signal_lens/feed.html#panel", panel_context(request, history, before))
+
+
+@require_POST
+def choose_internals(request: HtmxHttpRequest) -> HttpResponse:
+    """Show or fold Django's plumbing; the choice is kept in a cookie for a year."""
+    choice = "1" if request.POST.get("show") == "1" else "0"
+    cookie = feed_setting("FEED_INTERNALS_COOKIE")
+    request.COOKIES[cookie] = choice  # The panel drawn now reads it as the next page will.
+    if request.htmx:
+        response = _redrawn_panel(request)
+    else:
+        back = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()})
+        response = redirect(back if safe else reverse("signal_lens:panel"))
+    response.set_cookie(
+        cookie,
+        choice,
+        max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+@require_POST
+def choose_scope(request: HtmxHttpRequest) -> HttpResponse:
+    """Staff switch between their own events and everyone's."""
+    if not request.user.is_staff:
+        return HttpResponseForbidden()
+    request.session[EVERYONE_KEY] = request.POST.get("everyone") == "1"
+    return _redrawn_panel(request)
+
+
+@require_GET
+def poll(request: HttpRequest) -> HttpResponse:
+    """Chains after `after`, newest first: the fallback where SSE is unavailable."""
+    after = parse_id(request.GET.get("after") or "0")
+    if after is None:
+        return HttpResponseBadRequest("after must be an event id.")
+    heads = queries.heads_after(viewer(request), after, STREAM_BATCH)
+    after = max([after, *(head.last_id for head in heads)])
+    poll_url = f"{reverse('signal_lens:poll')}?{urlencode({'after': after})}"
+    context = {"chains": list(reversed(fragments(heads))), "poll_url": poll_url}
+    return render(request, "signal_lens/feed.html#poll", context)
+
+
+def _latest_id(visitor: str | None) -> int:
+    return queries.events_for(visitor).order_by("-id").values_list("id", flat=True).first() or 0
+
+
+@require_GET
+async def stream(request: HttpRequest) -> HttpResponse:
+    """The live stream. Only ASGI can hold it open: elsewhere 204 sends the page to polling."""
+    if not isinstance(request, ASGIRequest):
+        return HttpResponse(status=204)
+    visitor: str | None = queries.visitor_of(request)
+    if request.GET.get("scope") == "all":
+        user = await request.auser()
+        if not user.is_staff:
+            return HttpResponseForbidden()
+        visitor = queries.EVERYONE
+    after = parse_id(request.GET.get("after"))
+    if request.GET.get("after") and after is None:
+        return HttpResponseBadRequest("after must be an event id.")
+    if get_hub().is_full(visitor):
+        return HttpResponse(TOO_MANY_STREAMS, status=429, content_type="text/plain")
+    # A browser sends back the id it was given: anything else is ignored, as if absent.
+    resumed = parse_id(request.headers.get("Last-Event-ID"))
+    given = [found for found in (after, resumed) if found is not None]
+    after = max(given) if given else await read(_latest_id, visitor)
+    response = StreamingHttpResponse(event_stream(visitor, after), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # Proxies such as nginx must not buffer the stream.
+    return response
+
+
+@require_GET
+def chain(request: HttpRequest, chain_id: UUID) -> HttpResponse:
+    """One request's signals as a waterfall: receivers' durations drawn to scale."""
+    found = tree.chain_for(viewer(request), chain_id)
+    if found is None:
+        raise Http404("No such request in your feed.")
+    return render(
+        request, "signal_lens/chain.html", {"chain": found, "rows": waterfall.rows(found)}
+    )
+
+
+@require_GET
+def receivers(request: HttpRequest) -> HttpResponse:
+    """Every signal with the receivers connected to it right now, and how each has run."""
+    order = request.GET.get("order")
+    descending = order == "desc" if order in ("asc", "desc") else None
+    table = stats.table(request.GET.get("sort"), descending)
+    context = {"families": receivers_map.by_family(), "stats": table}
+    return render(request, "signal_lens/receivers.html", context)
+
+
+@require_GET
+def source(request: HttpRequest) -> HttpResponse:
+    """A connected receiver's source code; nothing else of the server can be read here."""
+    receiver = live_receiver(request.GET.get("name", ""))
+    if receiver is None:
+        raise Http404("No receiver of that name is connected.")
+    lines, first = source_lines(receiver)
+    context = {
+        "name": request.GET["name"],
+        "location": describe(receiver).location,
+        "lines": lines,
+        "first": first,
+    }
+    return render(request, "signal_lens/receivers.html#source", context)

@@ -1,0 +1,335 @@
+"""The one write path: completed chains go through a bounded queue to one writer thread.
+
+The writer thread writes on its own database connection, so recording never runs a query on a
+connection the host's code uses (its query counts, debug toolbar and transactions never see it).
+A chain completed inside the host's transaction waits for its commit and is forgotten on
+rollback. Nothing here raises into the host's code: failures are logged (rate-limited), counted
+and dropped, and when the queue is full new chains are dropped and counted.
+
+Inserts are serialised (PostgreSQL: an advisory lock held to commit; SQLite: its single writer),
+so event ids grow in commit order and a reader that remembers the last id it saw misses nothing.
+"""
+
+import atexit
+import functools
+import itertools
+import logging
+import os
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from django.db import DatabaseError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Field
+
+from signal_lens import notify
+from signal_lens.conf import feed_setting
+from signal_lens.models import Event
+from signal_lens.muting import muted
+from signal_lens.retention import prune
+
+logger = logging.getLogger(__name__)
+
+LOCK_KEY = 0x5167_4C61  # Arbitrary, fixed: every process must take the same advisory lock.
+
+
+class Recorded(Protocol):
+    """What the writer needs of a completed chain (feed.chains.Chain): its rows, built late."""
+
+    def records(self) -> list[dict[str, Any]]: ...
+
+
+class _Writer:
+    """The queue and the thread of one process (a forked child starts its own)."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.queue: queue.Queue[Recorded | threading.Event] = queue.Queue()
+        self.thread = threading.Thread(target=_run, args=(self.queue,), name="feed-writer")
+        self.thread.daemon = True  # At exit it gets FEED_EXIT_FLUSH_SECONDS, then is dropped.
+        self.thread.start()
+        atexit.register(flush, feed_setting("FEED_EXIT_FLUSH_SECONDS"))
+
+
+_writer: _Writer | None = None
+_writer_lock = threading.Lock()
+counts: Counter[str] = Counter()  # written, dropped (queue full), failed (chains)
+_last_report: dict[str, float] = {}
+_writes = itertools.count()
+# Request chains begun in this process and not submitted yet (by id, with when they began): while
+# some run, more chains are on their way and a write waits for them. A request that never ends
+# (its client gone mid-way) stops counting after RUNNING_AT_MOST seconds.
+_running: dict[int, float] = {}
+RUNNING_AT_MOST = 10.0
+# Guards _running, and wakes a gathering writer when the last running request ends, or when a
+# flush or a full batch hurries it. Chains queued meanwhile do not wake it one by one.
+_changed = threading.Condition()
+_hurried = False
+
+
+def _current() -> _Writer:
+    global _writer
+    writer = _writer
+    if writer is None or writer.pid != os.getpid():
+        with _writer_lock:
+            if _writer is None or _writer.pid != os.getpid():
+                _writer = _Writer()
+            writer = _writer
+    return writer
+
+
+def _report(kind: str, message: str, *args: Any, exc_info: bool = False) -> None:
+    """Log a failure of this kind at most once per FEED_LOG_EVERY_SECONDS, with the counts."""
+    now = time.monotonic()
+    if now - _last_report.get(kind, -float("inf")) < feed_setting("FEED_LOG_EVERY_SECONDS"):
+        return
+    _last_report[kind] = now
+    logger.warning(f"{message} (so far: %s)", *args, dict(counts), exc_info=exc_info)
+
+
+def expect(chain: Recorded) -> None:
+    """Tell the writer a request's chain has begun: it will be submitted when it completes."""
+    with _changed:
+        _running[id(chain)] = time.monotonic()
+
+
+def forget(chain: Recorded | None) -> None:
+    """Tell the writer a begun chain is done with: submitted, or its recording failed."""
+    with _changed:
+        _running.pop(id(chain), None)
+        if not _running:
+            _changed.notify_all()
+
+
+def _hurry() -> None:
+    global _hurried
+    with _changed:
+        _hurried = True
+        _changed.notify_all()
+
+
+def _others_running() -> bool:
+    """Whether a request whose chain will come is still running (the caller holds _changed)."""
+    now = time.monotonic()
+    for stale in [key for key, began in _running.items() if now - began > RUNNING_AT_MOST]:
+        del _running[stale]
+    return bool(_running)
+
+
+def submit(chain: Recorded) -> None:
+    """Hand a completed chain to the writer: now, or once the host's open transactions commit.
+
+    Only reads whether the host's connections are in an atomic block: no query, and never raises.
+    """
+    try:
+        pending = [each for each in connections.all(initialized_only=True) if each.in_atomic_block]
+        if not pending:
+            _enqueue(chain)
+            return
+        # Written when every open transaction has committed; a rollback drops the callback.
+        waiting = Counter(commits=len(pending))
+        for each in pending:
+            callback = functools.partial(_committed, chain, waiting)
+            transaction.on_commit(callback, using=each.alias, robust=True)
+    except Exception:
+        counts["failed"] += 1
+        _report("submit", "signal_lens: could not hand a chain to the writer", exc_info=True)
+    finally:
+        forget(chain)  # Once queued: the last request to end hurries the writer to it.
+
+
+def _committed(chain: Recorded, waiting: Counter[str]) -> None:
+    waiting["commits"] -= 1
+    if waiting["commits"] == 0:
+        _enqueue(chain)
+
+
+def _enqueue(chain: Recorded) -> None:
+    chains = _current().queue
+    # Bounded here rather than by Queue(maxsize): the setting may change while the thread runs.
+    if chains.qsize() >= feed_setting("FEED_QUEUE_SIZE"):
+        counts["dropped"] += 1
+        _report("full", "signal_lens: the write queue is full; a chain was dropped")
+        return
+    chains.put_nowait(chain)
+    if chains.qsize() >= feed_setting("FEED_WRITE_BATCH"):
+        _hurry()
+
+
+def flush(timeout: float | None = 10.0) -> bool:
+    """Wait until every chain handed to the writer so far is written (or dropped); True if so.
+
+    For tests and shutdown: chains still waiting for a host's commit are not handed over yet.
+    """
+    writer = _writer
+    if writer is None or writer.pid != os.getpid():
+        return True
+    done = threading.Event()
+    writer.queue.put(done)
+    _hurry()
+    return done.wait(timeout)
+
+
+def _gather(
+    chains: "queue.Queue[Recorded | threading.Event]",
+    first: "Recorded | threading.Event",
+    until: float,
+) -> tuple[list[Recorded], list[threading.Event]]:
+    """The next batch: `first`, and what is queued by `until` while other requests are still
+    running in this process, unless the writer is hurried."""
+    global _hurried
+    with _changed:
+        if not isinstance(first, threading.Event):
+            wait = max(until - time.monotonic(), 0)
+            _changed.wait_for(lambda: _hurried or not _others_running(), timeout=wait)
+        _hurried = False
+    batch: list[Recorded] = []
+    markers: list[threading.Event] = []
+    item: Recorded | threading.Event | None = first
+    while item is not None:
+        (markers if isinstance(item, threading.Event) else batch).append(item)
+        if len(batch) >= feed_setting("FEED_WRITE_BATCH"):
+            break
+        try:
+            item = chains.get_nowait()
+        except queue.Empty:
+            item = None
+    return batch, markers
+
+
+def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
+    """The writer thread: write what is queued, a batch of chains per transaction.
+
+    A chain is written at once when no other request is running, or after a quiet spell; while
+    requests overlap, at most one write per FEED_WRITE_INTERVAL_SECONDS gathers their chains: a
+    transaction per request would cost more.
+    """
+    wrote = -float("inf")
+    while True:
+        try:
+            first = chains.get(timeout=feed_setting("FEED_WRITER_IDLE_SECONDS"))
+        except queue.Empty:
+            # Idle: let the database go (a test database can be dropped, a server restarted).
+            connections.close_all()
+            continue
+        until = wrote + feed_setting("FEED_WRITE_INTERVAL_SECONDS")
+        batch, markers = _gather(chains, first, until)
+        wrote = time.monotonic()
+        try:
+            if batch:
+                write(batch)
+        except Exception:  # write() catches its own; this thread must outlive anything else.
+            counts["failed"] += len(batch)
+            _report("thread", "signal_lens: the writer failed", exc_info=True)
+        for marker in markers:
+            marker.set()
+
+
+def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
+    """INSERT the rows: on SQLite one prepared statement run per row, elsewhere as many rows per
+    statement as the database takes.
+
+    Like bulk_create, but without compiling a query per call (for a request's dozen events that
+    cost five times the insert itself), and with each value adapted as the field would: the
+    database's own adapters, bound once per write rather than looked up per value. (On SQLite,
+    Django rewrites each statement's placeholders with a regular expression: a statement of a
+    hundred rows took longer to rewrite than to run.)
+    """
+    connection = cursor.db
+    fields = [field for field in Event._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(Event._meta.db_table)
+    adapters = [(field.attname, _adapter(field, connection)) for field in fields]
+    row_sql = f"({', '.join(['%s'] * len(fields))})"
+    values = [
+        [adapt(row[name]) if adapt else row[name] for name, adapt in adapters] for row in rows
+    ]
+    if connection.vendor == "sqlite":
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_sql}", values)
+        return
+    batch = max(connection.ops.bulk_batch_size(fields, rows), 1)
+    for start in range(0, len(values), batch):
+        chunk = values[start : start + batch]
+        statement = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}"
+        cursor.execute(statement, [value for row in chunk for value in row])
+
+
+def _adapter(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
+    """How the field's values reach the database, as Field.get_db_prep_save would prepare them."""
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        adapt = functools.partial(connection.ops.adapt_json_value, encoder=field.encoder)
+        # Most sends have no context and request signals no arguments: adapt those once a write.
+        empty = {dict: adapt({}), list: adapt([])}
+
+        def adapt_json(value: Any) -> Any:
+            return adapt(value) if value or type(value) not in empty else empty[type(value)]
+
+        return adapt_json
+    if kind == "DateTimeField":
+        # The chain's clock follows USE_TZ already: only the database's own adaptation is left.
+        return connection.ops.adapt_datetimefield_value
+    if kind == "UUIDField":
+        return functools.partial(field.get_db_prep_save, connection=connection)
+    return None
+
+
+def write(batch: list[Recorded]) -> None:
+    """Insert chains' rows in one transaction on this thread's connection; never raise.
+
+    A failed write is tried once more on a new connection: a kept connection that died (a
+    database restart or failover) is replaced, and a table that migrate changed meanwhile is
+    ready. While the table is not migrated yet, chains are dropped quietly.
+    """
+    alias = router.db_for_write(Event)
+    connection = connections[alias]
+    with muted():
+        try:
+            rows = [row for chain in batch for row in chain.records()]
+            try:
+                _commit(connection, rows)
+            except DatabaseError:
+                connection.close()
+                if not _schema_ready(alias):
+                    counts["failed"] += len(batch)
+                    logger.debug(
+                        "signal_lens: events table not migrated yet, %d chains dropped", len(batch)
+                    )
+                    return
+                _commit(connection, rows)
+            counts["written"] += len(batch)
+            if next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
+                prune(alias)
+        except Exception:
+            counts["failed"] += len(batch)
+            _report("write", "signal_lens: could not write %d chains", len(batch), exc_info=True)
+            connection.close()  # Reconnect next time rather than reuse a broken connection.
+            return
+    notify.written()
+
+
+def _commit(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> None:
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        _insert(cursor, rows)
+        notify.announce(cursor)
+
+
+def _schema_ready(alias: str) -> bool:
+    """Whether the events table has every column Event writes: not yet while migrate runs."""
+    connection = connections[alias]
+    table = Event._meta.db_table
+    with muted(), connection.cursor() as cursor:
+        if table not in connection.introspection.table_names(cursor):
+            return False
+        try:
+            described = connection.introspection.get_table_description(cursor, table)
+        except KeyError:  # PostgreSQL's introspection, when a column appears while it reads.
+            return False
+    return {field.column for field in Event._meta.concrete_fields} <= {c.name for c in described}
