@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from profiles.forms import AvatarForm, BioForm, DeleteAccountForm, InterestsForm
+from profiles.http import HtmxHttpRequest
 from profiles.models import Profile
-from signal_lens.http import HtmxHttpRequest
 
 
 def page_context(user_profile: Profile, **forms) -> dict[str, object]:
