@@ -2,8 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
+from profiles.views import media_file
 from walkthrough.views import home
 
 # The admin's own login checks passwords with no rate limit: send staff through allauth's instead.
@@ -22,5 +22,5 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # Only generated avatar files live under MEDIA_ROOT: serving it exposes nothing else.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.+)$", media_file, {"document_root": settings.MEDIA_ROOT}),
     ]
