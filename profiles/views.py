@@ -1,7 +1,10 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.views import SignupView as AllauthSignupView
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -102,3 +105,20 @@ def media_file(request: HttpRequest, path: str, document_root: str) -> HttpRespo
         return serve(request, path, document_root=document_root)
     except (OSError, ValueError) as error:
         raise Http404("No such file.") from error
+
+
+class SignupView(AllauthSignupView):
+    def form_valid(self, form) -> HttpResponse:
+        """allauth's signup; an address taken meanwhile by a signup at the same moment is refused.
+
+        The database's unique index on lower(email) stops the second insert (profiles migration
+        0004): that signup gets the form's usual answer, as if it had come a moment later.
+        """
+        try:
+            return super().form_valid(form)
+        except IntegrityError:
+            form.add_error("email", get_adapter().validation_error("email_taken"))
+            return self.form_invalid(form)
+
+
+signup = SignupView.as_view()

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from profiles.views import media_file
+from profiles.views import media_file, signup
 from walkthrough.views import home
 
 # The admin's own login checks passwords with no rate limit: send staff through allauth's instead.
@@ -11,6 +11,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
+    # allauth's signup, answering a race for one address as it answers an address taken.
+    path("accounts/signup/", signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("profile/", include("profiles.urls")),
     path("feed/", include("signal_lens.urls")),
