@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.static import serve
 
 from profiles.forms import AvatarForm, BioForm, DeleteAccountForm, InterestsForm
+from profiles.http import HtmxHttpRequest
 from profiles.models import Profile
-from signal_lens.http import HtmxHttpRequest
 
 
 def page_context(user_profile: Profile, **forms) -> dict[str, object]:
