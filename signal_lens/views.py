@@ -10,9 +10,10 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
+    HttpResponseRedirect,
     StreamingHttpResponse,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -53,18 +54,24 @@ def _redrawn_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "signal_lens/feed.html#panel", panel_context(request, history, before))
 
 
+def _back_to(request: HttpRequest) -> str:
+    """The page a switch was flipped on: a path on this site, else the feed's own page."""
+    back = request.POST.get("next", "")
+    # Only a path: redirect() would take "0" or "NaN" for a URL pattern's name.
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return back
+    return reverse("signal_lens:panel")
+
+
 @require_POST
 def choose_internals(request: HttpRequest) -> HttpResponse:
     """Show or fold Django's plumbing; the choice is kept in a cookie for a year."""
     choice = "1" if request.POST.get("show") == "1" else "0"
     cookie = feed_setting("FEED_INTERNALS_COOKIE")
     request.COOKIES[cookie] = choice  # The panel drawn now reads it as the next page will.
-    if is_htmx(request):
-        response = _redrawn_panel(request)
-    else:
-        back = request.POST.get("next", "")
-        safe = url_has_allowed_host_and_scheme(back, {request.get_host()})
-        response = redirect(back if safe else reverse("signal_lens:panel"))
+    response = (
+        _redrawn_panel(request) if is_htmx(request) else HttpResponseRedirect(_back_to(request))
+    )
     response.set_cookie(
         cookie,
         choice,
