@@ -81,7 +81,7 @@ def test_the_feed_is_folded_on_a_phone_before_its_script_arrives(page: Page):
     def hold(route: Route) -> None:
         held.append(route)
 
-    page.route("**/js/feed.js", hold)
+    page.route("**/signal_lens/feed.js", hold)
     page.goto("/", wait_until="commit")
     panel = page.locator("[data-feed-panel]")
     expect(panel).to_be_attached()
