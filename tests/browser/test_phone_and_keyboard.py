@@ -1,4 +1,4 @@
-"""The lesson on a phone (390×844) and by keyboard alone: the action and its signals share the
+"""The lesson on a phone (390 by 844) and by keyboard alone: the action and its signals share the
 screen, non-signals look like non-signals, and Tab goes where the learner goes next."""
 
 import re
