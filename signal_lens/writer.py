@@ -6,6 +6,11 @@ A chain completed inside the host's transaction waits for its commit and is forg
 rollback. Nothing here raises into the host's code: failures are logged (rate-limited), counted
 and dropped, and when the queue is full new chains are dropped and counted.
 
+In a host's test run the writer keeps out of the way (docs/install.md): it writes nothing into a
+database with no name yet or into an in-memory SQLite one (a second connection to Django's
+shared-cache test database takes table locks that migrate and the host's tests then fail on),
+and it closes its connection after each write into a test database, which the runner drops.
+
 Inserts are serialised (PostgreSQL: an advisory lock held to commit; SQLite: its single writer),
 so event ids grow in commit order and a reader that remembers the last id it saw misses nothing.
 """
@@ -22,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import DatabaseError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
@@ -36,6 +42,8 @@ from signal_lens.retention import prune
 logger = logging.getLogger(__name__)
 
 LOCK_KEY = 0x5167_4C61  # Arbitrary, fixed: every process must take the same advisory lock.
+# Each database's name as the project configured it: a test runner renames the databases it makes.
+CONFIGURED_NAMES = {alias: str(db.get("NAME") or "") for alias, db in settings.DATABASES.items()}
 
 
 class Recorded(Protocol):
@@ -58,9 +66,10 @@ class _Writer:
 
 _writer: _Writer | None = None
 _writer_lock = threading.Lock()
-counts: Counter[str] = Counter()  # written, dropped (queue full), failed (chains)
+counts: Counter[str] = Counter()  # written, dropped (queue full), failed, skipped (chains)
 _last_report: dict[str, float] = {}
 _writes = itertools.count()
+_opened_on: dict[str, str] = {}  # The database name each of the writer's connections was opened on.
 # Request chains begun in this process and not submitted yet (by id, with when they began): while
 # some run, more chains are on their way and a write waits for them. A request that never ends
 # (its client gone mid-way) stops counting after RUNNING_AT_MOST seconds.
@@ -287,7 +296,10 @@ def write(batch: list[Recorded]) -> None:
     ready. While the table is not migrated yet, chains are dropped quietly.
     """
     alias = router.db_for_write(Event)
-    connection = connections[alias]
+    connection = _writable(alias)
+    if connection is None:
+        counts["skipped"] += len(batch)
+        return
     with muted():
         try:
             rows = [row for chain in batch for row in chain.records()]
@@ -310,7 +322,22 @@ def write(batch: list[Recorded]) -> None:
             _report("write", "signal_lens: could not write %d chains", len(batch), exc_info=True)
             connection.close()  # Reconnect next time rather than reuse a broken connection.
             return
+    if connection.settings_dict["NAME"] != CONFIGURED_NAMES.get(alias):
+        connection.close()  # A test database: the runner drops it, which an open session blocks.
     notify.written()
+
+
+def _writable(alias: str) -> BaseDatabaseWrapper | None:
+    """This thread's connection to the events' database, or None where writing would disturb the
+    host: a database with no name yet, or an in-memory SQLite one (a test database)."""
+    connection = connections[alias]
+    name = connection.settings_dict["NAME"]
+    if not name or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        return None
+    if connection.connection is not None and _opened_on.get(alias) != name:
+        connection.close()  # Opened before the runner renamed the database: it points elsewhere.
+    _opened_on[alias] = name
+    return connection
 
 
 def _commit(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> None:
