@@ -24,6 +24,19 @@ from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include
 urlpatterns += [path("signals/", include("signal_lens.urls")), *staticfiles_urlpatterns()]
 """
+# A strict Content Security Policy with nonces, as Django 6 offers it: the feed's pages must
+# work under it with no console error (a refused script or style is one).
+CSP = """
+from django.utils.csp import CSP
+
+MIDDLEWARE += ["django.middleware.csp.ContentSecurityPolicyMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["django.template.context_processors.csp"]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+}
+"""
 TOOLBAR = """
 from debug_toolbar.settings import PANELS_DEFAULTS
 
@@ -122,6 +135,28 @@ def served(with_toolbar) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(server)
+
+
+@pytest.fixture(scope="module")
+def strict(installed) -> Path:
+    add(installed / "hostsite/settings.py", CSP)
+    return installed
+
+
+def test_the_feeds_pages_work_under_the_hosts_csp(browser, strict, served):
+    context = browser.new_context(base_url=served)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # A new project has no favicon: the browser's own request for one is no fault of the feed.
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    page.goto("/signals/receivers/")
+    expect(page.get_by_role("heading", name="Signals and their receivers")).to_be_visible()
+    page.goto("/signals/")
+    expect(page.get_by_role("heading", name="Your requests and their signals")).to_be_visible()
+    context.close()
+    assert errors == []
 
 
 def test_a_login_shows_in_the_feed_and_in_the_toolbar_panel(browser, served):
