@@ -134,10 +134,18 @@ REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "redis_outage.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             # Sites (or test runs) sharing one Redis database keep apart by prefix.
             "KEY_PREFIX": os.environ.get("DJANGO_REDIS_KEY_PREFIX", "signal-lab"),
+            # Redis is a cache, not a single point of failure: while it is away every read
+            # misses, every write is skipped and rate limits fail open (site/redis_outage.py),
+            # and a Redis that hangs costs a request at most a second.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
         if REDIS_URL
         # Per process: fine for one worker, but allauth's rate limits need Redis beyond that.
@@ -149,6 +157,9 @@ CACHES = {
         }
     )
 }
+# django-redis logs each cache call it skipped; the "outage" filter below keeps one line of it.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "signal_lab.cache"
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -269,6 +280,8 @@ FEED_NAMED_MODELS = {"profiles.Topic": "name"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"outage": {"()": "redis_outage.OncePerOutage"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"signal_lab.cache": {"filters": ["outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
