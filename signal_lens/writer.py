@@ -43,6 +43,7 @@ from signal_lens import notify
 from signal_lens.conf import feed_setting
 from signal_lens.models import Event
 from signal_lens.muting import muted
+from signal_lens.pooling import release_pooled
 from signal_lens.retention import prune
 
 logger = logging.getLogger(__name__)
@@ -235,6 +236,7 @@ def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
         try:
             if batch:
                 write(batch)
+            release_pooled()
         except Exception:  # write() catches its own; this thread must outlive anything else.
             counts["failed"] += len(batch)
             _report("thread", "signal_lens: the writer failed", exc_info=True)

@@ -115,11 +115,22 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DJANGO_DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
         # A kept connection is checked before reuse: after a database restart, no request fails.
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per worker process bounds its connections: requests beyond it wait for one (up to
+    # the timeout) instead of each opening its own until PostgreSQL refuses "too many clients".
+    # Pooling replaces CONN_MAX_AGE, which Django refuses beside it (docs/deploy.md).
+    _pool_size = env_int("DJANGO_DB_POOL_SIZE", 10)
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": min(2, _pool_size),
+            "max_size": _pool_size,
+            "timeout": env_int("DJANGO_DB_POOL_TIMEOUT", 20),
+        }
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # Where the default database file lives.
     # WAL lets the live stream read while a request writes; IMMEDIATE avoids lock-upgrade errors.
