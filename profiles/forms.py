@@ -134,9 +134,13 @@ class AvatarForm(forms.Form):
         profile.avatar = self.cleaned_data["avatar"]
         try:
             with transaction.atomic():
+                # The file replaced is the row's now, read under lock: an upload in parallel
+                # may have replaced the one this request loaded, and its file would be orphaned.
+                row = Profile.objects.select_for_update().filter(pk=profile.pk)
+                replaced = row.values_list("avatar", flat=True).first()
                 profile.save(update_fields=["avatar", "updated_at"])
-                if previous:
-                    transaction.on_commit(partial(delete_avatar_file, previous), robust=True)
+                if replaced:
+                    transaction.on_commit(partial(delete_avatar_file, replaced), robust=True)
         except avatars.AvatarError as error:
             # Refused by resize_avatar in pre_save, before anything was stored.
             profile.avatar = previous

@@ -1,14 +1,18 @@
+from allauth.account.adapter import get_adapter
+from allauth.account.views import SignupView as AllauthSignupView
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.static import serve
 
 from profiles.forms import AvatarForm, BioForm, DeleteAccountForm, InterestsForm
+from profiles.http import HtmxHttpRequest
 from profiles.models import Profile
-from signal_lens.http import HtmxHttpRequest
 
 
 def page_context(user_profile: Profile, **forms) -> dict[str, object]:
@@ -80,7 +84,8 @@ def edit_interests(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def delete_account(request: HtmxHttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.user, request.POST or None)
+    # Bound on every POST, an empty one too: the rate limit's error needs a bound form.
+    form = DeleteAccountForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and not ratelimit.consume(
         request, action="reauthenticate", user=request.user
     ):
@@ -91,3 +96,29 @@ def delete_account(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, "Your account and everything in it has been deleted.")
         return redirect("home")
     return render(request, "profiles/delete_account.html", {"form": form})
+
+
+@require_GET
+def media_file(request: HttpRequest, path: str, document_root: str) -> HttpResponse:
+    """An uploaded file; a path no file system could hold (too long, a NUL) is simply not found."""
+    try:
+        return serve(request, path, document_root=document_root)
+    except (OSError, ValueError) as error:
+        raise Http404("No such file.") from error
+
+
+class SignupView(AllauthSignupView):
+    def form_valid(self, form) -> HttpResponse:
+        """allauth's signup; an address taken meanwhile by a signup at the same moment is refused.
+
+        The database's unique index on lower(email) stops the second insert (profiles migration
+        0004): that signup gets the form's usual answer, as if it had come a moment later.
+        """
+        try:
+            return super().form_valid(form)
+        except IntegrityError:
+            form.add_error("email", get_adapter().validation_error("email_taken"))
+            return self.form_invalid(form)
+
+
+signup = SignupView.as_view()

@@ -11,7 +11,6 @@ from django.template.loader import get_template
 from signal_lens.conf import feed_setting
 
 MIDDLEWARE = "signal_lens.middleware.FeedMiddleware"
-TEMPLATES = ("signal_lens/feed.html", "signal_lens/chain.html", "signal_lens/receivers.html")
 
 
 def check_middleware(app_configs=None, **kwargs) -> list[CheckMessage]:
@@ -45,20 +44,18 @@ def check_listen(app_configs=None, **kwargs) -> list[CheckMessage]:
 
 
 def check_templates(app_configs=None, **kwargs) -> list[CheckMessage]:
-    """The feed's pages are drawn with the project's templates; the recorder works without them."""
-    missing = []
-    for name in TEMPLATES:
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            missing.append(name)
-    if not missing:
-        return []
-    return [
-        Warning(
-            f"The feed's pages cannot be drawn: no template {', '.join(missing)}.",
-            hint="Signal Lab's templates/feed/ and templates/_base.html draw them; events are "
-            "recorded either way.",
-            id="signal_lens.W003",
-        )
-    ]
+    """The feed's pages extend FEED_BASE_TEMPLATE; the recorder works without it."""
+    name = feed_setting("FEED_BASE_TEMPLATE")
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return [
+            Warning(
+                f"The feed's pages cannot be drawn: FEED_BASE_TEMPLATE names {name!r}, which "
+                "no template loader finds.",
+                hint="Name the project's layout, or remove the setting to use the feed's own "
+                "(signal_lens/base.html); events are recorded either way.",
+                id="signal_lens.W003",
+            )
+        ]
+    return []

@@ -56,6 +56,9 @@ DEFAULTS: dict[str, Any] = {
     # (those three, and INSERT or UPDATE written by hand) from save()'s own.
     "FEED_WATCH_ON_COMMIT": True,
     "FEED_WATCH_SKIPS": True,
+    # The layout the feed's pages extend: its own by default, or the host's, with `title`,
+    # `content` and `aside` blocks, loading signal_lens/feed.css and feed.js (docs/install.md).
+    "FEED_BASE_TEMPLATE": "signal_lens/base.html",
     # How many recent requests the sidebar shows, and each page of the feed's history.
     "FEED_PANEL_CHAINS": 12,
     "FEED_PAGE_CHAINS": 20,

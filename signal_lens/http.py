@@ -1,13 +1,12 @@
-"""What every app of the project reads from requests: htmx details, and ids parsed strictly."""
+"""What the feed's views read from requests: whether htmx sent them, and ids parsed strictly."""
 
 from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
 
 
-class HtmxHttpRequest(HttpRequest):
-    """A request that passed django-htmx's middleware, so `request.htmx` is there."""
-
-    htmx: HtmxDetails
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (its HX-Request header), as django-htmx's `request.htmx`
+    says, without making the host install django-htmx's middleware."""
+    return request.headers.get("HX-Request") == "true"
 
 
 # 18 digits always fit a 64-bit key; Unicode digits ("²") and 4,300-digit numbers never reach int().

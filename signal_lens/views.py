@@ -10,9 +10,10 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseForbidden,
+    HttpResponseRedirect,
     StreamingHttpResponse,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from signal_lens import queries, receivers_map, stats, tree, waterfall
 from signal_lens.conf import STREAM_BATCH, feed_setting
 from signal_lens.fragments import fragments
-from signal_lens.http import HtmxHttpRequest, parse_id
+from signal_lens.http import is_htmx, parse_id
 from signal_lens.hub import get_hub, read
 from signal_lens.panel import EVERYONE_KEY, panel_context, viewer
 from signal_lens.receiver_info import describe
@@ -30,12 +31,20 @@ from signal_lens.stream import event_stream
 TOO_MANY_STREAMS = "This browser already has as many live feeds open as it may: this page polls."
 
 
+def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """One of the feed's pages, inside the layout FEED_BASE_TEMPLATE names."""
+    context["signal_lens_base"] = feed_setting("FEED_BASE_TEMPLATE")
+    return render(request, template, context)
+
+
 @require_GET
-def panel(request: HtmxHttpRequest) -> HttpResponse:
+def panel(request: HttpRequest) -> HttpResponse:
     """The feed as a page of its own: every retained request, a page at a time, newest first."""
     before = parse_id(request.GET.get("before"))
-    template = "signal_lens/feed.html#panel" if request.htmx else "signal_lens/feed.html"
-    return render(request, template, panel_context(request, history=True, before=before))
+    context = panel_context(request, history=True, before=before)
+    if is_htmx(request):
+        return render(request, "signal_lens/feed.html#panel", context)
+    return _page(request, "signal_lens/feed.html", context)
 
 
 def _redrawn_panel(request: HttpRequest) -> HttpResponse:
@@ -45,18 +54,24 @@ def _redrawn_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "signal_lens/feed.html#panel", panel_context(request, history, before))
 
 
+def _back_to(request: HttpRequest) -> str:
+    """The page a switch was flipped on: a path on this site, else the feed's own page."""
+    back = request.POST.get("next", "")
+    # Only a path: redirect() would take "0" or "NaN" for a URL pattern's name.
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        return back
+    return reverse("signal_lens:panel")
+
+
 @require_POST
-def choose_internals(request: HtmxHttpRequest) -> HttpResponse:
+def choose_internals(request: HttpRequest) -> HttpResponse:
     """Show or fold Django's plumbing; the choice is kept in a cookie for a year."""
     choice = "1" if request.POST.get("show") == "1" else "0"
     cookie = feed_setting("FEED_INTERNALS_COOKIE")
     request.COOKIES[cookie] = choice  # The panel drawn now reads it as the next page will.
-    if request.htmx:
-        response = _redrawn_panel(request)
-    else:
-        back = request.POST.get("next", "")
-        safe = url_has_allowed_host_and_scheme(back, {request.get_host()})
-        response = redirect(back if safe else reverse("signal_lens:panel"))
+    response = (
+        _redrawn_panel(request) if is_htmx(request) else HttpResponseRedirect(_back_to(request))
+    )
     response.set_cookie(
         cookie,
         choice,
@@ -69,7 +84,7 @@ def choose_internals(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-def choose_scope(request: HtmxHttpRequest) -> HttpResponse:
+def choose_scope(request: HttpRequest) -> HttpResponse:
     """Staff switch between their own events and everyone's."""
     if not request.user.is_staff:
         return HttpResponseForbidden()
@@ -126,9 +141,7 @@ def chain(request: HttpRequest, chain_id: UUID) -> HttpResponse:
     found = tree.chain_for(viewer(request), chain_id)
     if found is None:
         raise Http404("No such request in your feed.")
-    return render(
-        request, "signal_lens/chain.html", {"chain": found, "rows": waterfall.rows(found)}
-    )
+    return _page(request, "signal_lens/chain.html", {"chain": found, "rows": waterfall.rows(found)})
 
 
 @require_GET
@@ -138,7 +151,7 @@ def receivers(request: HttpRequest) -> HttpResponse:
     descending = order == "desc" if order in ("asc", "desc") else None
     table = stats.table(request.GET.get("sort"), descending)
     context = {"families": receivers_map.by_family(), "stats": table}
-    return render(request, "signal_lens/receivers.html", context)
+    return _page(request, "signal_lens/receivers.html", context)
 
 
 @require_GET

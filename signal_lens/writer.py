@@ -10,6 +10,11 @@ Values are made storable on their way in (NUL and lone surrogates escaped, text 
 column), and a batch the database still refuses is written again chain by chain: one bad chain
 loses only itself, never the other visitors' chains written with it.
 
+In a host's test run the writer keeps out of the way (docs/install.md): it writes nothing into a
+database with no name yet or into an in-memory SQLite one (a second connection to Django's
+shared-cache test database takes table locks that migrate and the host's tests then fail on),
+and it closes its connection after each write into a test database, which the runner drops.
+
 Inserts are serialised (PostgreSQL: an advisory lock held to commit; SQLite: its single writer),
 so event ids grow in commit order and a reader that remembers the last id it saw misses nothing.
 """
@@ -27,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import (
     DatabaseError,
     InterfaceError,
@@ -49,6 +55,8 @@ from signal_lens.retention import prune
 logger = logging.getLogger(__name__)
 
 LOCK_KEY = 0x5167_4C61  # Arbitrary, fixed: every process must take the same advisory lock.
+# Each database's name as the project configured it: a test runner renames the databases it makes.
+CONFIGURED_NAMES = {alias: str(db.get("NAME") or "") for alias, db in settings.DATABASES.items()}
 
 
 class Recorded(Protocol):
@@ -71,9 +79,10 @@ class _Writer:
 
 _writer: _Writer | None = None
 _writer_lock = threading.Lock()
-counts: Counter[str] = Counter()  # written, dropped (queue full), failed (chains)
+counts: Counter[str] = Counter()  # written, dropped (queue full), failed, skipped (chains)
 _last_report: dict[str, float] = {}
 _writes = itertools.count()
+_opened_on: dict[str, str] = {}  # The database name each of the writer's connections was opened on.
 # Request chains begun in this process and not submitted yet (by id, with when they began): while
 # some run, more chains are on their way and a write waits for them. A request that never ends
 # (its client gone mid-way) stops counting after RUNNING_AT_MOST seconds.
@@ -373,7 +382,10 @@ def write(batch: list[Recorded]) -> None:
     is written chain by chain, each in its own transaction, so only the chain at fault is lost.
     """
     alias = router.db_for_write(Event)
-    connection = connections[alias]
+    connection = _writable(alias)
+    if connection is None:
+        counts["skipped"] += len(batch)
+        return
     with muted():
         try:
             chains = [chain.records() for chain in batch]
@@ -394,6 +406,8 @@ def write(batch: list[Recorded]) -> None:
         counts["written"] += written
         if written and next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
             _prune(alias)
+    if connection.settings_dict["NAME"] != CONFIGURED_NAMES.get(alias):
+        connection.close()  # A test database: the runner drops it, which an open session blocks.
     if written:
         notify.written()
 
@@ -439,6 +453,19 @@ def _prune(alias: str) -> None:
     except Exception:
         _report("prune", "signal_lens: could not prune old events", exc_info=True)
         connections[alias].close()
+
+
+def _writable(alias: str) -> BaseDatabaseWrapper | None:
+    """This thread's connection to the events' database, or None where writing would disturb the
+    host: a database with no name yet, or an in-memory SQLite one (a test database)."""
+    connection = connections[alias]
+    name = connection.settings_dict["NAME"]
+    if not name or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        return None
+    if connection.connection is not None and _opened_on.get(alias) != name:
+        connection.close()  # Opened before the runner renamed the database: it points elsewhere.
+    _opened_on[alias] = name
+    return connection
 
 
 def _commit(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> None:

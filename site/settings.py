@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "middleware.RefuseUndecodableForms",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -115,7 +116,8 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DJANGO_DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        # A kept connection is checked before reuse: after a database restart, no request fails.
+        # A connection is checked before reuse (by the pool on PostgreSQL): after a database
+        # restart, no request fails.
         conn_health_checks=True,
     )
 }
@@ -189,6 +191,8 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Random usernames (nobody sees them): allauth's own, looked up first, collided under a race.
+ACCOUNT_ADAPTER = "profiles.adapters.AccountAdapter"
 # allauth's per-IP limits (login 30/m/ip, failed logins 10/m/ip,5/300s/key, signup 20/m/ip) stay
 # unless set: a workshop behind one address may need DJANGO_RATE_LIMIT_SIGNUP=200/m/ip.
 ACCOUNT_RATE_LIMITS = {

@@ -1,0 +1,39 @@
+"""Another project's own test suite (tests/bookshelf) gives the same results with signal_lens
+installed: Django's runner and pytest-django, serial and --parallel 2, on each kind of database."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BOOKSHELF = ROOT / "tests" / "bookshelf"
+RUNNERS = {
+    "django": [sys.executable, "manage.py", "test", "-v2"],
+    "django --parallel 2": [sys.executable, "manage.py", "test", "-v2", "--parallel", "2"],
+    "pytest-django": [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"],
+}
+
+
+def databases(tmp_path: Path) -> dict[str, dict[str, str]]:
+    """The environment choosing each kind of test database (tests/bookshelf/settings.py)."""
+    return {
+        "sqlite in memory": {},
+        "sqlite file": {"BOOKSHELF_TEST_DB": str(tmp_path / "test.sqlite3")},
+        "postgresql": {"BOOKSHELF_POSTGRES": f"test_bookshelf_{secrets.token_hex(4)}"},
+    }
+
+
+@pytest.mark.parametrize("database", ["sqlite in memory", "sqlite file", "postgresql"])
+@pytest.mark.parametrize("runner", RUNNERS)
+def test_the_bookshelf_suite_passes_with_signal_lens_installed(tmp_path, runner, database):
+    env = {**os.environ, "BOOKSHELF_DB": str(tmp_path / "db.sqlite3"), "PYTHONPATH": str(ROOT)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(databases(tmp_path)[database])
+    result = subprocess.run(RUNNERS[runner], cwd=BOOKSHELF, env=env, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "4 passed" in output or "Ran 4 tests" in output, output
