@@ -125,11 +125,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A pool per worker process bounds its connections: requests beyond it wait for one (up to
     # the timeout) instead of each opening its own until PostgreSQL refuses "too many clients".
     # Pooling replaces CONN_MAX_AGE, which Django refuses beside it (docs/deploy.md).
-    _pool_size = env_int("DJANGO_DB_POOL_SIZE", 10)
+    # None kept open while idle: connections come as requests need them and go after 10 idle
+    # minutes (psycopg's max_idle), and none reconnects to a database that was dropped.
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
-            "min_size": min(2, _pool_size),
-            "max_size": _pool_size,
+            "min_size": 0,
+            "max_size": env_int("DJANGO_DB_POOL_SIZE", 10),
             "timeout": env_int("DJANGO_DB_POOL_TIMEOUT", 20),
         }
     }
