@@ -55,9 +55,9 @@ load: $(VENV)/.bench-deps
 # The bench lock follows the test lock: one venv holds both.
 lock: $(VENV)/.test-deps
 	$(PY) -m pip install -q uv
-	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 pyproject.toml -o requirements.lock
-	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra test pyproject.toml -o requirements-test.lock
-	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra bench -c requirements-test.lock pyproject.toml -o requirements-bench.lock
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra site pyproject.toml -o requirements.lock
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra site --extra otel --extra debug-toolbar --extra test pyproject.toml -o requirements-test.lock
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra site --extra bench -c requirements-test.lock pyproject.toml -o requirements-bench.lock
 
 $(PY):
 	@$(or $(PYTHON),false) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -66,16 +66,20 @@ $(PY):
 		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
+# The site installs the package as a host does (editable): the lock pins hatchling to build it.
 $(VENV)/.run-deps: requirements.lock | $(PY)
 	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.bench-deps: requirements-bench.lock | $(PY)
 	$(PY) -m pip install -q -r requirements-bench.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.test-deps: requirements-test.lock | $(PY)
 	$(PY) -m pip install -q -r requirements-test.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.run-deps
 
 # Browser tests drive Debian's Chromium: Playwright's own browser download cannot work here.
