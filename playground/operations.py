@@ -198,7 +198,8 @@ OPERATIONS = {
             "on-commit",
             "Save with on_commit",
             "with atomic(): note.save()  # on_commit(send)",
-            "Work deferred with transaction.on_commit runs only after a commit.",
+            "Inside atomic(), on_commit work waits for the commit. Outside one (autocommit, "
+            "as in a plain save()), there is nothing to wait for: it runs at once.",
             save_and_commit,
         ),
         Operation(

@@ -29,7 +29,7 @@ def run(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     operation = OPERATIONS.get(slug)
     if operation is None:
         raise Http404("No such playground operation.")
-    name_chain(operation.title)
+    name_chain(operation.title, public_path=True)
     template = "playground/playground.html" + ("#result" if request.htmx else "")
     # Anyone can repeat these, and each one writes rows: limited per visitor and per IP address.
     if not ratelimit.consume(request, action="playground", key=visitor_of(request)):

@@ -11,6 +11,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from signal_lens import probes
+from signal_lens.conf import PATH_LENGTH
 from signal_lens.labels import error_text
 from signal_lens.models import Origin
 from signal_lens.naming import name_of, sender_label
@@ -29,6 +30,7 @@ class Chain:
         self.kind, self.origin, self.path, self.ignored = kind, origin, path, ignored
         self.visitor = ""
         self.label = ""  # What the request did, named by the view (feed.context.name_chain).
+        self.public_path = False  # The view says its URL arguments are no secret: show them.
         self.sends: list[Send] = []
         self.started = perf_counter()
         self.wall = timezone.now()  # Aware or naive as USE_TZ says: the host's choice.
@@ -58,7 +60,8 @@ class Chain:
         """
         origin = self.origin
         if self.kind == Origin.REQUEST:
-            origin = f"{self.origin} {redact_path(self.path)}"
+            path = self.path[:PATH_LENGTH] if self.public_path else redact_path(self.path)
+            origin = f"{self.origin} {path}"
         if self.label:
             origin = f"{origin} · {self.label}"
         records = probes.mark_repeats([send.record(origin) for send in self.sends])

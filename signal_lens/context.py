@@ -25,12 +25,14 @@ def claim(visitor: str) -> None:
         chain.visitor = visitor
 
 
-def name_chain(label: str) -> None:
+def name_chain(label: str, *, public_path: bool = False) -> None:
     """Name what the request being recorded in this context did, e.g. a playground operation.
 
-    The feed shows the label after the request's method and path, which alone cannot tell apart
-    requests to one URL pattern (`POST /playground/<slug>/`).
+    The feed shows the label after the request's method and path. URL arguments are redacted
+    (they may be keys or tokens); a view whose arguments are public says so with `public_path`,
+    and the feed shows the path that ran (`POST /playground/save/`), not its pattern.
     """
     chain = current_chain.get()
     if chain is not None:
         chain.label = label[:LABEL_LENGTH]
+        chain.public_path = public_path

@@ -71,7 +71,7 @@ def _open(model: type[Model], method: str, name: str, module: str) -> Send | Non
     send = chain.add(post_save, model, {}, method, call)
     send.name = SignalName(name, module, Family.MODEL)
     count = len(receivers)
-    send.summary = f"no pre_save/post_save: {count} receiver{'s' if count > 1 else ''} skipped"
+    send.summary = f"no signal sent: {count} receiver{'s' if count > 1 else ''} skipped"
     for info in receivers:
         send.add_call(info, False).outcome = "skipped"
     return send

@@ -16,7 +16,8 @@ from signal_lens.conf import ARGUMENT_LENGTH, MAX_PKS, NAME_LENGTH, SUMMARY_LENG
 from signal_lens.naming import sender_label
 
 FLAGS = {"created", "raw", "reverse", "last_attempt", "signup", "enter"}
-WORDS = {"using", "action", "setting", "method"}
+# Short words safe to show as they are; source_format is the name of a format Pillow opened.
+WORDS = {"using", "action", "setting", "method", "source_format"}
 UNRECORDED = {"signal", "sender", "request", "environ", "scope", "value", "credentials"}
 EMAIL = re.compile(r"([\w.+-]{1,40})[\w.+-]*@[\w-]+(?:\.[\w-]+)+")
 

@@ -30,6 +30,8 @@ class Row:
     facts: ReceiverFacts | None = None  # Receiver rows: queries and on_commit callbacks.
     event_id: int | None = None  # Event rows: the walkthrough links to them by this id.
     internal: bool = False
+    module: str = ""  # Event rows: the sending module where names repeat ("allauth.account").
+    skip: bool = False  # Event rows: a write that sent no signal (update(), SQL by hand).
 
     @property
     def ran(self) -> bool:
@@ -75,7 +77,8 @@ def _add(rows: list[Row], axis: Axis, node: EventNode, depth: int) -> None:
     label = f"{event.signal} · {event.sender}"
     rows.append(
         Row("event", label, event.summary, event.family, depth, event.duration_ms, x, width,
-            event_id=event.id, internal=node.internal)
+            event_id=event.id, internal=node.internal, module=node.module_hint,
+            skip=bool(event.context.get("skipped")))
     )  # fmt: skip
     for receiver in node.receivers:
         x, width = axis.bar(receiver.offset_ms, receiver.duration_ms)

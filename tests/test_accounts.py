@@ -10,12 +10,13 @@ def test_home_links_to_signup_and_login(client):
     assert b'href="/accounts/login/"' in response.content
 
 
-def test_signup_lands_logged_in_on_profile(client, password):
+def test_signup_lands_logged_in_on_the_walkthrough(client, password):
     response = client.post(
         "/accounts/signup/",
         {"email": "bob@example.com", "password1": password, "password2": password},
     )
-    assert response.headers["Location"] == "/profile/"
+    assert response.headers["Location"] == "/"
+    assert SESSION_KEY in client.session
 
 
 def test_failed_login_says_so(client, user):

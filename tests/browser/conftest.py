@@ -74,9 +74,11 @@ def page(browser, live_url, request) -> Iterator[Page]:
 def screenshot(page, request):
     """Save a named screenshot under var/screenshots/ for a person to look at."""
 
-    def take(name: str) -> None:
+    def take(name: str, full_page: bool = True) -> None:
+        """The whole page, or (full_page=False) the screen as the visitor sees it now."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{request.node.name}-{name}.png", full_page=True)
+        path = SCREENSHOTS / f"{request.node.name}-{name}.png"
+        page.screenshot(path=path, full_page=full_page)
 
     return take
 

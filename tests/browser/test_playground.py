@@ -16,7 +16,7 @@ def test_rolled_back_save_shows_its_signals_in_the_feed(page: Page):
     page.goto("/playground/")
     page.get_by_role("button", name="Save, then roll back").click()
     expect(page.locator("#playground-result")).to_contain_text("is gone")
-    rolled_back = chain(page, "POST /playground/<slug>/ · Save, then roll back")
+    rolled_back = chain(page, "POST /playground/rollback/ · Save, then roll back")
     expect(event(rolled_back, "post_save", "created")).to_be_visible()
 
 

@@ -60,13 +60,45 @@
     document.body.dispatchEvent(new CustomEvent("signal_lens:update"));
   }
 
+  function folded() {
+    var panel = document.querySelector("[data-feed-panel]");
+    return panel && !panel.open ? panel : null;
+  }
+
+  // While the panel is folded, its one visible line says what the newest request sent:
+  // "4 signals · create_profile, resize_avatar". Tapping it opens the panel.
+  function noticeNewest() {
+    var panel = folded();
+    var notice = panel && panel.querySelector("[data-feed-notice]");
+    var newest = stream() && stream().querySelector(":scope > .chain:not(.chain-quiet)");
+    if (!notice || !newest || newest.dataset.noticed) return;
+    newest.dataset.noticed = "1";
+    var sends = newest.querySelectorAll(".event:not(.event-internal):not(.event-skip)");
+    var names = [];
+    newest.querySelectorAll(".event:not(.event-internal):not(.event-skip) > .event-row .receiver-chip code").forEach(function (code) {
+      if (names.indexOf(code.textContent) < 0) names.push(code.textContent);
+    });
+    if (!sends.length) return;
+    notice.textContent = sends.length + (sends.length === 1 ? " signal" : " signals") + (names.length ? " · " + names.join(", ") : "");
+    notice.hidden = false;
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var notice = event.target.matches("[data-feed-panel]") && event.target.open && event.target.querySelector("[data-feed-notice]");
+    if (notice) notice.hidden = true;
+  }, true);
+
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.matches("[data-feed-stream]")) announceUpdate();
+    if (event.detail.target && event.detail.target.matches("[data-feed-stream]")) {
+      announceUpdate();
+      noticeNewest();
+    }
   });
 
   // htmx's extension reconnects by reading sse-connect again: keep it pointing past the last id.
   document.addEventListener("htmx:sseMessage", function (event) {
     announceUpdate();
+    noticeNewest();
     var list = stream();
     if (list && event.detail.lastEventId && list.hasAttribute("sse-connect")) {
       list.setAttribute("sse-connect", withAfter(list.getAttribute("sse-connect"), event.detail.lastEventId));
@@ -89,12 +121,20 @@
   }
 
   // "Details" shows the arguments, receivers' files and source toggles of one chain's rows.
+  // They open above the button: scroll so it stays in view, focus ring and all (scroll-margin).
   function toggleDetails(button) {
     var chain = button.closest(".chain");
     var open = button.getAttribute("aria-expanded") !== "true";
     chain.classList.toggle("chain-open", open);
     toggle(button, open);
+    button.scrollIntoView({ block: "nearest" });
   }
+
+  // Details that arrive later (loaded on demand) push the button down again: follow it.
+  document.addEventListener("htmx:afterSettle", function () {
+    var focused = document.activeElement;
+    if (focused && focused.matches("[data-chain-details]")) focused.scrollIntoView({ block: "nearest" });
+  });
 
   // "source" loads a receiver's code once, then shows and hides that one copy.
   function toggleSource(button) {
