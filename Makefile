@@ -11,7 +11,7 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
 TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-sqlite test-postgres lint format lock bench load chromium
+.PHONY: run test test-sqlite test-postgres lint format lock bench load chromium redis-server
 
 run: $(VENV)/.run-deps
 	$(PY) manage.py migrate --no-input
@@ -22,7 +22,7 @@ run: $(VENV)/.run-deps
 # The whole suite twice: on the embedded default (SQLite, local memory), then on PostgreSQL + Redis.
 test: test-sqlite test-postgres
 
-test-sqlite: $(VENV)/.test-deps chromium
+test-sqlite: $(VENV)/.test-deps chromium redis-server
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py check --fail-level WARNING
@@ -31,7 +31,7 @@ test-sqlite: $(VENV)/.test-deps chromium
 	$(PY) -m pytest -c tests/host/pytest.ini tests/host
 
 # Each run creates its own test database and cache-key prefix: runs may share both servers.
-test-postgres: $(VENV)/.test-deps chromium
+test-postgres: $(VENV)/.test-deps chromium redis-server
 	DJANGO_DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
 
 lint: $(VENV)/.test-deps
@@ -55,9 +55,9 @@ load: $(VENV)/.bench-deps
 # The bench lock follows the test lock: one venv holds both.
 lock: $(VENV)/.test-deps
 	$(PY) -m pip install -q uv
-	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 pyproject.toml -o requirements.lock
-	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra test pyproject.toml -o requirements-test.lock
-	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra bench -c requirements-test.lock pyproject.toml -o requirements-bench.lock
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra site pyproject.toml -o requirements.lock
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra site --extra otel --extra debug-toolbar --extra test pyproject.toml -o requirements-test.lock
+	$(VENV)/bin/uv pip compile -q --no-header --python-version 3.12 --extra site --extra bench -c requirements-test.lock pyproject.toml -o requirements-bench.lock
 
 $(PY):
 	@$(or $(PYTHON),false) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null || { \
@@ -66,16 +66,20 @@ $(PY):
 		exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
+# The site installs the package as a host does (editable): the lock pins hatchling to build it.
 $(VENV)/.run-deps: requirements.lock | $(PY)
 	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.bench-deps: requirements-bench.lock | $(PY)
 	$(PY) -m pip install -q -r requirements-bench.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.test-deps: requirements-test.lock | $(PY)
 	$(PY) -m pip install -q -r requirements-test.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.run-deps
 
 # Browser tests drive Debian's Chromium: Playwright's own browser download cannot work here.
@@ -83,3 +87,9 @@ chromium:
 	@command -v chromium >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 		else echo "Browser tests need Chromium: run 'sudo apt-get install chromium'." >&2; exit 1; fi; }
+
+# The Redis-outage tests start and stop a Redis of their own (the shared one is never stopped).
+redis-server:
+	@command -v redis-server >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
+		else echo "Redis-outage tests need redis-server: run 'sudo apt-get install redis-server'." >&2; exit 1; fi; }

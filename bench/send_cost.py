@@ -17,6 +17,10 @@ and what the writer thread spends, per chain, to write a request of five sends (
 the htmx bio save's four) on SQLite in WAL mode: one chain per transaction (an idle server), and
 ten (a busy one, whose writer finds several chains waiting). That CPU is spent off the request's
 thread, but in the same process.
+
+Last, for comparison, what one OpenTelemetry SDK span costs, as a tracer that made a span per
+receiver would pay for each (a TracerProvider of its own with a synchronous processor and an
+exporter that discards: the SDK's own work, no network).
 """
 
 import functools
@@ -142,6 +146,7 @@ def main() -> None:
         print(f"\n{'writing a 5-send chain':<26}{'wall µs':>9}{'CPU µs':>9}")
         for batch, (wall, cpu) in write_costs().items():
             print(f"{f'{batch} per transaction':<26}{wall:>9.0f}{cpu:>9.0f}")
+        print(f"\n{'one OTel SDK span, no-op exporter':<36}{span_cost():>9.2f} µs per receiver")
 
 
 def query_cost(queries: int = 5_000) -> tuple[float, float]:
@@ -203,6 +208,31 @@ def write_costs(chains: int = 500) -> dict[int, tuple[float, float]]:
         wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
         costs[batch] = (wall / chains * 1e6, cpu / chains * 1e6)
     return costs
+
+
+def span_cost(spans: int = SENDS) -> float:
+    """Microseconds per OpenTelemetry SDK span around a receiver, exported nowhere.
+
+    The provider is not set globally: the recorder's own spans (docs/insight.md) stay off.
+    """
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+
+    class Discard(SpanExporter):
+        def export(self, spans: object) -> SpanExportResult:
+            return SpanExportResult.SUCCESS
+
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(Discard()))
+    tracer = provider.get_tracer("bench.send_cost")
+    best = float("inf")
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for _ in range(spans):
+            with tracer.start_as_current_span("receiver"):
+                pass
+        best = min(best, (time.perf_counter() - started) / spans * 1e6)
+    return best
 
 
 if __name__ == "__main__":

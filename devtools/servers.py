@@ -19,12 +19,12 @@ def wait_for_port(port: int, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"uvicorn exited early:\n{log.read_text()}")
+            raise RuntimeError(f"{server.args[0]} exited early:\n{log.read_text()}")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not listen on {port} within 30 s:\n{log.read_text()}")
+    raise RuntimeError(f"{server.args[0]} did not listen on {port} in 30 s:\n{log.read_text()}")
 
 
 def migrate(env: dict[str, str]) -> None:
@@ -52,3 +52,17 @@ def start_uvicorn(
 def stop(server: subprocess.Popen) -> None:
     server.terminate()
     server.wait(timeout=10)
+
+
+def start_redis(folder: Path) -> tuple[str, subprocess.Popen]:
+    """A private redis-server on a free port, keeping nothing on disk: its URL and process."""
+    port = free_port()
+    log = folder / "redis.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(folder)],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    wait_for_port(port, server, log)
+    return f"redis://127.0.0.1:{port}/0", server

@@ -25,6 +25,7 @@ from signal_lens.conf import STREAM_BATCH, feed_setting
 from signal_lens.fragments import Fragment, fragments
 from signal_lens.models import Event
 from signal_lens.muting import muted
+from signal_lens.pooling import release_pooled
 
 logger = logging.getLogger(__name__)
 _reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-reader")
@@ -46,6 +47,8 @@ def _guarded[T](function: Callable[..., T], args: tuple[Any, ...]) -> T:
         for connection in connections.all(initialized_only=True):
             connection.close()
         raise
+    finally:
+        release_pooled()
 
 
 # A chain handed to a stream: its last event id (the SSE id) and its SSE message.

@@ -82,7 +82,9 @@ def _scan() -> None:
         found: dict[Signal, list[tuple[str, str]]] = {}
         for module_name, module in modules:
             for attr, value in list(getattr(module, "__dict__", {}).items()):
-                if isinstance(value, Signal):
+                # type(), not isinstance(): that reads __class__, which makes a lazy object load
+                # (django.contrib.gis's GEOS library, missing on most machines, then raises).
+                if issubclass(type(value), Signal):
                     found.setdefault(value, []).append((module_name, attr))
         for signal, places in found.items():
             module_name, attr = _canonical(places)

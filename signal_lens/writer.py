@@ -6,6 +6,10 @@ A chain completed inside the host's transaction waits for its commit and is forg
 rollback. Nothing here raises into the host's code: failures are logged (rate-limited), counted
 and dropped, and when the queue is full new chains are dropped and counted.
 
+Values are made storable on their way in (NUL and lone surrogates escaped, text cut to its
+column), and a batch the database still refuses is written again chain by chain: one bad chain
+loses only itself, never the other visitors' chains written with it.
+
 In a host's test run the writer keeps out of the way (docs/install.md): it writes nothing into a
 database with no name yet or into an in-memory SQLite one (a second connection to Django's
 shared-cache test database takes table locks that migrate and the host's tests then fail on),
@@ -21,6 +25,7 @@ import itertools
 import logging
 import os
 import queue
+import re
 import threading
 import time
 from collections import Counter
@@ -28,7 +33,14 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
 
 from django.conf import settings
-from django.db import DatabaseError, connections, router, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    router,
+    transaction,
+)
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Field
@@ -37,6 +49,7 @@ from signal_lens import notify
 from signal_lens.conf import feed_setting
 from signal_lens.models import Event
 from signal_lens.muting import muted
+from signal_lens.pooling import release_pooled
 from signal_lens.retention import prune
 
 logger = logging.getLogger(__name__)
@@ -264,6 +277,7 @@ def _run(chains: "queue.Queue[Recorded | Adoption | threading.Event]") -> None:
         try:
             if batch:
                 write(batch)
+            release_pooled()
         except Exception:  # write() catches its own; this thread must outlive anything else.
             counts["failed"] += len(batch)
             _report("thread", "signal_lens: the writer failed", exc_info=True)
@@ -304,17 +318,13 @@ def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
 
 
 def _adapter(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
-    """How the field's values reach the database, as Field.get_db_prep_save would prepare them."""
+    """How the field's values reach the database, as Field.get_db_prep_save would prepare them,
+    made storable: text escaped and cut to its column, JSON escaped where the database refuses."""
     kind = field.get_internal_type()
     if kind == "JSONField":
-        adapt = functools.partial(connection.ops.adapt_json_value, encoder=field.encoder)
-        # Most sends have no context and request signals no arguments: adapt those once a write.
-        empty = {dict: adapt({}), list: adapt([])}
-
-        def adapt_json(value: Any) -> Any:
-            return adapt(value) if value or type(value) not in empty else empty[type(value)]
-
-        return adapt_json
+        return _json_adapter(field, connection)
+    if kind == "CharField":
+        return functools.partial(storable_text, limit=field.max_length)
     if kind == "DateTimeField":
         # The chain's clock follows USE_TZ already: only the database's own adaptation is left.
         return connection.ops.adapt_datetimefield_value
@@ -323,12 +333,88 @@ def _adapter(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], A
     return None
 
 
+def _json_adapter(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any]:
+    adapt = functools.partial(connection.ops.adapt_json_value, encoder=field.encoder)
+    # Most sends have no context and request signals no arguments: adapt those once a write.
+    empty = {dict: adapt({}), list: adapt([])}
+    if isinstance(empty[dict], str):  # SQLite and others: the JSON text, checked here.
+
+        def adapt_json(value: Any) -> Any:
+            if not value and type(value) in empty:
+                return empty[type(value)]
+            text = adapt(value)
+            return text if _storable_json(text) else adapt(escaped(value))
+
+        return adapt_json
+    # psycopg's Jsonb dumps its value when the statement runs: the text is checked then.
+    dumps = empty[dict].dumps
+
+    def checked_dumps(value: Any) -> str:
+        text = dumps(value)
+        return text if _storable_json(text) else dumps(escaped(value))
+
+    def adapt_jsonb(value: Any) -> Any:
+        if not value and type(value) in empty:
+            return empty[type(value)]
+        adapted = adapt(value)
+        adapted.dumps = checked_dumps
+        return adapted
+
+    return adapt_jsonb
+
+
+# JSON's escapes that PostgreSQL refuses (NUL, a surrogate without its pair), and that would fail
+# a page reading them back on any database (a lone surrogate cannot be encoded as UTF-8).
+_UNSTORABLE_JSON = re.compile(
+    r"\\u0000|\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])|(?<!\\ud[89ab][0-9a-f]{2})\\ud[c-f][0-9a-f]{2}",
+    re.IGNORECASE,
+)
+
+
+def _storable_json(text: str) -> bool:
+    if "\\u0000" not in text and "\\ud" not in text and "\\uD" not in text:
+        return True  # Nearly always: no regular expression to run.
+    return not _UNSTORABLE_JSON.search(text)
+
+
+def escape_text(text: str) -> str:
+    """NUL as `\\x00` and lone surrogates as `\\udc80`: visible, and storable anywhere."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def storable_text(value: Any, limit: int | None) -> Any:
+    """A text column's value: escaped if it must be, cut to the column's length."""
+    if not isinstance(value, str):
+        return value
+    if value.isascii():
+        if "\x00" in value:
+            value = escape_text(value)
+    else:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = escape_text(value)
+    return value[:limit] if limit else value
+
+
+def escaped(value: Any) -> Any:
+    """A JSON value with every string in it (keys too) escaped."""
+    if isinstance(value, str):
+        return escape_text(value)
+    if isinstance(value, dict):
+        return {escaped(key): escaped(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [escaped(item) for item in value]
+    return value
+
+
 def write(batch: list[Recorded]) -> None:
     """Insert chains' rows in one transaction on this thread's connection; never raise.
 
     A failed write is tried once more on a new connection: a kept connection that died (a
     database restart or failover) is replaced, and a table that migrate changed meanwhile is
-    ready. While the table is not migrated yet, chains are dropped quietly.
+    ready. While the table is not migrated yet, chains are dropped quietly. A batch refused twice
+    is written chain by chain, each in its own transaction, so only the chain at fault is lost.
     """
     alias = router.db_for_write(Event)
     connection = _writable(alias)
@@ -337,29 +423,71 @@ def write(batch: list[Recorded]) -> None:
         return
     with muted():
         try:
-            rows = [row for chain in batch for row in chain.records()]
-            try:
-                _commit(connection, rows)
-            except DatabaseError:
-                connection.close()
-                if not _schema_ready(alias):
-                    counts["failed"] += len(batch)
-                    logger.debug(
-                        "signal_lens: events table not migrated yet, %d chains dropped", len(batch)
-                    )
-                    return
-                _commit(connection, rows)
-            counts["written"] += len(batch)
-            if next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
-                prune(alias)
+            chains = [chain.records() for chain in batch]
         except Exception:
             counts["failed"] += len(batch)
-            _report("write", "signal_lens: could not write %d chains", len(batch), exc_info=True)
-            connection.close()  # Reconnect next time rather than reuse a broken connection.
+            _report("records", "signal_lens: could not build %d chains", len(batch), exc_info=True)
             return
+        try:
+            _commit_twice(connection, [row for rows in chains for row in rows])
+            written = len(chains)
+        except _NotMigrated:
+            counts["failed"] += len(batch)
+            logger.debug("signal_lens: events table not migrated yet, %d dropped", len(batch))
+            return
+        except Exception:
+            connection.close()  # Reconnect rather than reuse a broken connection.
+            written = _write_one_by_one(connection, chains)
+        counts["written"] += written
+        if written and next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
+            _prune(alias)
     if connection.settings_dict["NAME"] != CONFIGURED_NAMES.get(alias):
         connection.close()  # A test database: the runner drops it, which an open session blocks.
-    notify.written()
+    if written:
+        notify.written()
+
+
+class _NotMigrated(Exception):
+    """The events table lacks columns Event writes: migrate has not run (or is running)."""
+
+
+def _commit_twice(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> None:
+    try:
+        _commit(connection, rows)
+    except DatabaseError:
+        connection.close()
+        if not _schema_ready(connection.alias):
+            raise _NotMigrated from None
+        _commit(connection, rows)
+
+
+def _write_one_by_one(connection: BaseDatabaseWrapper, chains: list[list[dict[str, Any]]]) -> int:
+    """Each chain in its own transaction; how many were written. The failures are counted.
+
+    A database out of reach fails them all alike: the rest are dropped without trying.
+    """
+    written = 0
+    for done, rows in enumerate(chains):
+        try:
+            _commit(connection, rows)
+            written += 1
+        except Exception as error:
+            connection.close()
+            unreachable = isinstance(error, OperationalError | InterfaceError)
+            failed = len(chains) - done if unreachable else 1
+            counts["failed"] += failed
+            _report("write", "signal_lens: could not write %d chains", failed, exc_info=True)
+            if unreachable:
+                break
+    return written
+
+
+def _prune(alias: str) -> None:
+    try:
+        prune(alias)
+    except Exception:
+        _report("prune", "signal_lens: could not prune old events", exc_info=True)
+        connections[alias].close()
 
 
 def _writable(alias: str) -> BaseDatabaseWrapper | None:

@@ -116,11 +116,24 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DJANGO_DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
-        # A kept connection is checked before reuse: after a database restart, no request fails.
+        # A connection is checked before reuse (by the pool on PostgreSQL): after a database
+        # restart, no request fails.
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per worker process bounds its connections: requests beyond it wait for one (up to
+    # the timeout) instead of each opening its own until PostgreSQL refuses "too many clients".
+    # Pooling replaces CONN_MAX_AGE, which Django refuses beside it (docs/deploy.md).
+    # None kept open while idle: connections come as requests need them and go after 10 idle
+    # minutes (psycopg's max_idle), and none reconnects to a database that was dropped.
+    DATABASES["default"]["OPTIONS"] = {
+        "pool": {
+            "min_size": 0,
+            "max_size": env_int("DJANGO_DB_POOL_SIZE", 10),
+            "timeout": env_int("DJANGO_DB_POOL_TIMEOUT", 20),
+        }
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # Where the default database file lives.
     # WAL lets the live stream read while a request writes; IMMEDIATE avoids lock-upgrade errors.
@@ -135,10 +148,18 @@ REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "redis_outage.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             # Sites (or test runs) sharing one Redis database keep apart by prefix.
             "KEY_PREFIX": os.environ.get("DJANGO_REDIS_KEY_PREFIX", "signal-lab"),
+            # Redis is a cache, not a single point of failure: while it is away every read
+            # misses, every write is skipped and rate limits fail open (site/redis_outage.py),
+            # and a Redis that hangs costs a request at most a second.
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
         if REDIS_URL
         # Per process: fine for one worker, but allauth's rate limits need Redis beyond that.
@@ -150,6 +171,9 @@ CACHES = {
         }
     )
 }
+# django-redis logs each cache call it skipped; the "outage" filter below keeps one line of it.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "signal_lab.cache"
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -274,6 +298,8 @@ FEED_NAMED_MODELS = {"profiles.Topic": "name"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"outage": {"()": "redis_outage.OncePerOutage"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"signal_lab.cache": {"filters": ["outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -15,3 +15,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_signal_lab_{RUN}"}  # noqa: F405
+    # The run ends every connection to its test database, then drops it: a pool would replace
+    # the ended ones by reconnecting to a database gone. The servers tests start keep the pool.
+    DATABASES["default"]["OPTIONS"].pop("pool", None)  # noqa: F405

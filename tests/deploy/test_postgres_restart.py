@@ -106,7 +106,6 @@ def steady_traffic(url: str, stop_at: threading.Event) -> list[tuple[float, floa
 def test_requests_fail_only_while_postgres_is_down(private_postgres, tmp_path):
     database_url, restart = private_postgres
     env = {**os.environ, "DJANGO_DATABASE_URL": database_url, "DJANGO_VAR_DIR": str(tmp_path)}
-    env |= {"DJANGO_CONN_MAX_AGE": "60"}  # Persistent connections, as in production.
     env.pop("DJANGO_SETTINGS_MODULE", None)
     migrate(env)
     url, _, server = start_uvicorn(env, tmp_path / "uvicorn.log", "--workers", "2")

@@ -103,3 +103,11 @@ def test_redis_keys_carry_a_prefix(settings_from_env):
         DJANGO_REDIS_URL="redis://127.0.0.1:6379/3", DJANGO_REDIS_KEY_PREFIX="workshop"
     )["CACHES"]
     assert caches["default"]["KEY_PREFIX"] == "workshop"
+
+
+def test_postgresql_connections_come_from_a_pool_of_the_configured_size(settings_from_env):
+    database = settings_from_env(
+        DJANGO_DATABASE_URL="postgres://site@127.0.0.1:5432/site", DJANGO_DB_POOL_SIZE="7"
+    )["DATABASES"]["default"]
+    assert database["OPTIONS"]["pool"]["max_size"] == 7
+    assert database["CONN_MAX_AGE"] == 0  # Django refuses persistent connections beside a pool.

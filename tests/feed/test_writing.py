@@ -7,7 +7,6 @@ import threading
 import time
 import weakref
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.signals import user_logged_in
@@ -31,23 +30,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def every_failure_logged(settings):
     settings.FEED_LOG_EVERY_SECONDS = 0
-
-
-@pytest.fixture
-def stalled_writer(monkeypatch) -> SimpleNamespace:
-    """The writer blocked inside its insert (`entered` is set once it is) until `release`."""
-    stall = SimpleNamespace(entered=threading.Event(), release=threading.Event())
-    original = writer._insert
-
-    def stalled(*args, **kwargs):
-        stall.entered.set()
-        stall.release.wait(10)
-        original(*args, **kwargs)
-
-    monkeypatch.setattr("signal_lens.writer._insert", stalled)
-    yield stall
-    stall.release.set()
-    writer.flush()
 
 
 def test_recording_runs_no_query_on_the_hosts_connection(client):
