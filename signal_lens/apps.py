@@ -7,19 +7,20 @@ class FeedConfig(AppConfig):
     verbose_name = "Live signal feed"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
         from django.core.signals import setting_changed
         from django.db.backends.signals import connection_created
 
         from signal_lens import hub, notify, probes, recorder, skips, statements
         from signal_lens.checks import check_listen, check_middleware, check_templates
         from signal_lens.conf import feed_setting
-        from signal_lens.visitors import start_own_feed
+        from signal_lens.visitors import park_own_feed, start_own_feed
 
         checks.register(check_middleware)
         checks.register(check_listen, checks.Tags.database)
         checks.register(check_templates, checks.Tags.templates)
         user_logged_in.connect(start_own_feed, dispatch_uid="signal_lens.start_own_feed")
+        user_logged_out.connect(park_own_feed, dispatch_uid="signal_lens.park_own_feed")
         notify.on_written(hub.wake_local)
         setting_changed.connect(probes.forget_settings, dispatch_uid="signal_lens.forget_settings")
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.

@@ -5,24 +5,24 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
 from signal_lens.context import claim
-from signal_lens.visitors import new_visitor, read_cookie, remember
+from signal_lens.visitors import Cookie, new_visitor, read_cookie, remember
 
 
-def _identify(request: HttpRequest) -> tuple[str | None, str | None]:
+def _identify(request: HttpRequest) -> Cookie:
     """Tag the request and its recorded events with the browser's visitor id; the cookie's."""
-    visitor, owner = read_cookie(request)
-    request.feed_visitor = visitor or new_visitor()
-    request.feed_owner = owner
+    read = read_cookie(request)
+    request.feed_visitor = read.visitor or new_visitor()
+    request.feed_owner = read.owner
+    request.feed_parked = read.parked
     claim(request.feed_visitor)
-    return visitor, owner
+    return read
 
 
-def _keep(
-    request: HttpRequest, response: HttpResponseBase, read: tuple[str | None, str | None]
-) -> None:
-    """Set the cookie when the visitor is new or a login changed whose feed this is."""
-    if (request.feed_visitor, request.feed_owner) != read:
-        remember(response, request.feed_visitor, request.feed_owner)
+def _keep(request: HttpRequest, response: HttpResponseBase, read: Cookie) -> None:
+    """Set the cookie when the visitor is new, or a login or logout changed whose feed this is."""
+    now = Cookie(request.feed_visitor, request.feed_owner, request.feed_parked)
+    if now != read:
+        remember(response, now)
 
 
 @sync_and_async_middleware

@@ -1,27 +1,43 @@
-"""The feed's own visitor id: a long-lived signed cookie, so a feed survives login and logout.
+"""The feed's own visitor id: a long-lived signed cookie, so a feed survives visits and logins.
 
 The cookie also names the person the feed belongs to, once someone logs in with it: a different
-person logging in to the same browser starts a feed of their own.
+person logging in to the same browser starts a feed of their own. Logging out starts a fresh,
+anonymous feed in the browser (libraries and classrooms share computers); the person's own feed is
+parked in the cookie, unreadable here, and comes back, with what was done meanwhile, when the same
+person logs in again.
 """
 
 import re
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.crypto import salted_hmac
 
+from signal_lens import writer
 from signal_lens.conf import feed_setting
 from signal_lens.context import claim
 
 SALT = "signal_lens.visitor"
-# A visitor id, then the owner's token once someone logged in; older cookies have no owner.
-COOKIE = re.compile(r"(?P<visitor>[0-9a-f]{32})(?::(?P<owner>[0-9a-f]{20}))?")
+# A visitor id, then the owner's token once someone logged in; after a logout, "/" and the feed
+# parked until its owner is back. Older cookies have no owner.
+COOKIE = re.compile(
+    r"(?P<visitor>[0-9a-f]{32})(?::(?P<owner>[0-9a-f]{20}))?"
+    r"(?:/(?P<parked>[0-9a-f]{32}:[0-9a-f]{20}))?"
+)
 
 
-def read_cookie(request: HttpRequest) -> tuple[str | None, str | None]:
-    """The visitor id this browser proved it holds, and its owner's token: each may be None."""
+class Cookie(NamedTuple):
+    """What the feed's cookie says: each part may be None."""
+
+    visitor: str | None = None
+    owner: str | None = None
+    parked: str | None = None  # "visitor:owner" of the feed its owner left by logging out
+
+
+def read_cookie(request: HttpRequest) -> Cookie:
+    """The visitor id this browser proved it holds, its owner's token, and a parked feed."""
     value = request.get_signed_cookie(
         feed_setting("FEED_COOKIE_NAME"),
         default=None,
@@ -29,12 +45,12 @@ def read_cookie(request: HttpRequest) -> tuple[str | None, str | None]:
         max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
     )
     found = COOKIE.fullmatch(value or "")
-    return (found["visitor"], found["owner"]) if found else (None, None)
+    return Cookie(found["visitor"], found["owner"], found["parked"]) if found else Cookie()
 
 
 def visitor_from_cookie(request: HttpRequest) -> str | None:
     """The visitor id this browser proved it holds, or None."""
-    return read_cookie(request)[0]
+    return read_cookie(request).visitor
 
 
 def new_visitor() -> str:
@@ -46,10 +62,11 @@ def owner_token(user: Any) -> str:
     return salted_hmac(SALT, str(user.pk), algorithm="sha256").hexdigest()[:20]
 
 
-def remember(response: HttpResponseBase, visitor: str, owner: str | None) -> None:
+def remember(response: HttpResponseBase, cookie: Cookie) -> None:
+    value = cookie.visitor + (f":{cookie.owner}" if cookie.owner else "")
     response.set_signed_cookie(
         feed_setting("FEED_COOKIE_NAME"),
-        visitor if owner is None else f"{visitor}:{owner}",
+        value + (f"/{cookie.parked}" if cookie.parked else ""),
         salt=SALT,
         max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
         httponly=True,
@@ -62,12 +79,33 @@ def start_own_feed(sender: Any, request: HttpRequest | None, user: Any, **kwargs
     """A receiver: whoever logs in owns the browser's feed, or gets a fresh one if it is another's.
 
     An anonymous feed becomes the person's own, so a signup keeps what led up to it; the previous
-    person's events, their logout included, stay in their feed.
+    person's events, their logout included, stay in their feed. A person logging in again where
+    they logged out gets their parked feed back, and what the browser did meanwhile joins it.
     """
     if request is None or not hasattr(request, "feed_visitor"):
         return  # Not a browser's request (force_login, a script): no feed to hand over.
     owner = owner_token(user)
-    if request.feed_owner not in (None, owner):
+    parked, _, parked_owner = (request.feed_parked or "").partition(":")
+    if parked_owner == owner:
+        writer.adopt(request.feed_visitor, parked)
+        request.feed_visitor = parked
+        claim(parked)  # This login itself is in their feed too.
+    elif request.feed_owner not in (None, owner):
         request.feed_visitor = new_visitor()
         claim(request.feed_visitor)  # This request, the signup or login itself, is theirs too.
     request.feed_owner = owner
+    request.feed_parked = None
+
+
+def park_own_feed(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """A receiver: logging out leaves the browser a fresh, empty feed; the person's is parked.
+
+    The logout itself stays in the person's feed: this request was claimed for it already. An
+    account just deleted keeps its feed here, to show the deletion through; nobody can log in
+    to it again, and whoever logs in next gets a fresh feed.
+    """
+    if request is None or not hasattr(request, "feed_visitor") or user is None or user.pk is None:
+        return
+    request.feed_parked = f"{request.feed_visitor}:{owner_token(user)}"
+    request.feed_visitor = new_visitor()
+    request.feed_owner = None

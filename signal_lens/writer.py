@@ -30,7 +30,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.conf import settings
 from django.db import (
@@ -65,12 +65,22 @@ class Recorded(Protocol):
     def records(self) -> list[dict[str, Any]]: ...
 
 
+class Adoption(NamedTuple):
+    """One visitor's events handed to another, once every chain queued before is written."""
+
+    visitor: str
+    by: str
+
+    def apply(self, alias: str) -> None:
+        Event.objects.using(alias).filter(visitor=self.visitor).update(visitor=self.by)
+
+
 class _Writer:
     """The queue and the thread of one process (a forked child starts its own)."""
 
     def __init__(self) -> None:
         self.pid = os.getpid()
-        self.queue: queue.Queue[Recorded | threading.Event] = queue.Queue()
+        self.queue: queue.Queue[Recorded | Adoption | threading.Event] = queue.Queue()
         self.thread = threading.Thread(target=_run, args=(self.queue,), name="feed-writer")
         self.thread.daemon = True  # At exit it gets FEED_EXIT_FLUSH_SECONDS, then is dropped.
         self.thread.start()
@@ -143,7 +153,7 @@ def _others_running() -> bool:
     return bool(_running)
 
 
-def submit(chain: Recorded) -> None:
+def submit(chain: "Recorded | Adoption") -> None:
     """Hand a completed chain to the writer: now, or once the host's open transactions commit.
 
     Only reads whether the host's connections are in an atomic block: no query, and never raises.
@@ -165,13 +175,34 @@ def submit(chain: Recorded) -> None:
         forget(chain)  # Once queued: the last request to end hurries the writer to it.
 
 
-def _committed(chain: Recorded, waiting: Counter[str]) -> None:
+def adopt(visitor: str, by: str) -> None:
+    """Hand a visitor's events to another, after every chain queued so far and the host's commit."""
+    submit(Adoption(visitor, by))
+
+
+def adopt_now(adoption: Adoption) -> None:
+    """On the writer's own connection, as its writes are; never raise."""
+    alias = router.db_for_write(Event)
+    connection = _writable(alias)
+    if connection is None:
+        return
+    try:
+        with muted():
+            adoption.apply(alias)
+    except Exception:
+        _report("adopt", "signal_lens: could not hand a feed to its owner", exc_info=True)
+        connection.close()
+    if connection.settings_dict["NAME"] != CONFIGURED_NAMES.get(alias):
+        connection.close()  # A test database: the runner drops it, which an open session blocks.
+
+
+def _committed(chain: "Recorded | Adoption", waiting: Counter[str]) -> None:
     waiting["commits"] -= 1
     if waiting["commits"] == 0:
         _enqueue(chain)
 
 
-def _enqueue(chain: Recorded) -> None:
+def _enqueue(chain: "Recorded | Adoption") -> None:
     chains = _current().queue
     # Bounded here rather than by Queue(maxsize): the setting may change while the thread runs.
     if chains.qsize() >= feed_setting("FEED_QUEUE_SIZE"):
@@ -198,10 +229,10 @@ def flush(timeout: float | None = 10.0) -> bool:
 
 
 def _gather(
-    chains: "queue.Queue[Recorded | threading.Event]",
-    first: "Recorded | threading.Event",
+    chains: "queue.Queue[Recorded | Adoption | threading.Event]",
+    first: "Recorded | Adoption | threading.Event",
     until: float,
-) -> tuple[list[Recorded], list[threading.Event]]:
+) -> tuple[list[Recorded], list[Adoption | threading.Event]]:
     """The next batch: `first`, and what is queued by `until` while other requests are still
     running in this process, unless the writer is hurried."""
     global _hurried
@@ -211,10 +242,11 @@ def _gather(
             _changed.wait_for(lambda: _hurried or not _others_running(), timeout=wait)
         _hurried = False
     batch: list[Recorded] = []
-    markers: list[threading.Event] = []
-    item: Recorded | threading.Event | None = first
+    # Done after the batch is written, in the order queued: flushes, and adoptions of its chains.
+    markers: list[Adoption | threading.Event] = []
+    item: Recorded | Adoption | threading.Event | None = first
     while item is not None:
-        (markers if isinstance(item, threading.Event) else batch).append(item)
+        (markers if isinstance(item, threading.Event | Adoption) else batch).append(item)
         if len(batch) >= feed_setting("FEED_WRITE_BATCH"):
             break
         try:
@@ -224,7 +256,7 @@ def _gather(
     return batch, markers
 
 
-def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
+def _run(chains: "queue.Queue[Recorded | Adoption | threading.Event]") -> None:
     """The writer thread: write what is queued, a batch of chains per transaction.
 
     A chain is written at once when no other request is running, or after a quiet spell; while
@@ -250,7 +282,10 @@ def _run(chains: "queue.Queue[Recorded | threading.Event]") -> None:
             counts["failed"] += len(batch)
             _report("thread", "signal_lens: the writer failed", exc_info=True)
         for marker in markers:
-            marker.set()
+            if isinstance(marker, Adoption):
+                adopt_now(marker)
+            else:
+                marker.set()
 
 
 def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:

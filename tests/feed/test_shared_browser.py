@@ -1,4 +1,5 @@
-"""One browser, several people: each person who logs in gets a feed of their own."""
+"""One browser, several people: each person who logs in gets a feed of their own, and logging
+out leaves the browser a fresh one."""
 
 import pytest
 from django.test import Client
@@ -13,8 +14,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def after_first_person(client, sign_up) -> tuple[Client, str]:
     """A browser where first@ signed up and logged out; its feed visitor until then."""
     sign_up(client, "first@example.com")
+    client.get("/profile/")  # Where the signup leads, showing its messages.
+    first = feed_visitor(client)
     client.post("/accounts/logout/")
-    return client, feed_visitor(client)
+    return client, first
 
 
 def signals(visitor: str) -> set[str]:
@@ -22,8 +25,27 @@ def signals(visitor: str) -> set[str]:
 
 
 def test_the_first_persons_logout_stays_in_their_feed(after_first_person):
+    _, first = after_first_person
+    assert "user_logged_out" in signals(first)
+
+
+def test_logging_out_leaves_the_browser_a_fresh_feed(after_first_person):
     client, first = after_first_person
-    assert feed_visitor(client) == first and "user_logged_out" in signals(first)
+    assert feed_visitor(client) != first
+
+
+def test_the_next_page_shows_nothing_of_the_person_who_logged_out(after_first_person):
+    client, _ = after_first_person
+    assert b"first@" not in client.get("/").content
+
+
+def test_what_was_done_logged_out_joins_the_feed_of_whoever_logs_back_in(
+    after_first_person, password
+):
+    client, first = after_first_person
+    client.post("/accounts/login/", {"login": "first@example.com", "password": "wrong"})
+    client.post("/accounts/login/", {"login": "first@example.com", "password": password})
+    assert "user_login_failed" in signals(first)
 
 
 def test_a_second_person_signing_up_starts_a_fresh_feed(after_first_person, sign_up):
