@@ -14,7 +14,7 @@ from django.db.models import Max, Min, Q, Subquery
 
 from signal_lens.models import Event
 from signal_lens.muting import muted
-from signal_lens.queries import events_for, matchable, sent
+from signal_lens.store.reads import events_for, matchable, sent
 
 
 @dataclass(frozen=True)
