@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import pytest
 
 from signal_lens import writer
+from tests.helpers import Writes
 
 
 @pytest.fixture
@@ -21,3 +22,32 @@ def stalled_writer(monkeypatch) -> SimpleNamespace:
     yield stall
     stall.release.set()
     writer.flush()
+
+
+@pytest.fixture
+def writes(monkeypatch) -> Writes:
+    """What the writer thread does during the test, as it does it."""
+    seen = Writes()
+    write, insert, others_running = writer.write, writer._insert, writer._others_running
+
+    def observed_write(batch):
+        try:
+            write(batch)
+        finally:
+            with seen.written:
+                seen.written.notify_all()
+
+    def observed_insert(cursor, rows):
+        seen.inserted.append([row["sender"] for row in rows if row["signal"] == "ping"])
+        insert(cursor, rows)
+
+    def observed_others_running() -> bool:
+        running = others_running()
+        if running:
+            seen.held.set()
+        return running
+
+    monkeypatch.setattr(writer, "write", observed_write)
+    monkeypatch.setattr(writer, "_insert", observed_insert)
+    monkeypatch.setattr(writer, "_others_running", observed_others_running)
+    return seen
