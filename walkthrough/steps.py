@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from signal_lens.models import Event
-from signal_lens.queries import chain_end, first_fired, last_fired, same_chain
+from signal_lens.store.reads import chain_end, first_fired, last_fired, same_chain
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from signal_lens.queries import visitor_of
-from signal_lens.skipped import latest_inside
+from signal_lens.store.reads import visitor_of
+from signal_lens.store.skipped import latest_inside
 from walkthrough.steps import progress
 
 

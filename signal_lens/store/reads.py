@@ -13,9 +13,9 @@ from uuid import UUID
 from django.db.models import Count, Max, Q
 from django.http import HttpRequest
 
-from signal_lens import plumbing
 from signal_lens.models import Event, EventQuerySet
 from signal_lens.muting import muted
+from signal_lens.store import plumbing
 
 EVERYONE = None  # Pass as the visitor to read every event (staff only).
 

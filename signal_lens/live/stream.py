@@ -9,9 +9,9 @@ import asyncio
 from collections.abc import AsyncIterator
 
 from signal_lens.conf import STREAM_BATCH, STREAM_RETRY_MS, feed_setting
-from signal_lens.fragments import Fragment, fragments
-from signal_lens.hub import Handed, Subscription, get_hub, read
-from signal_lens.queries import heads_after
+from signal_lens.live.fragments import Fragment, fragments
+from signal_lens.live.hub import Handed, Subscription, get_hub, read
+from signal_lens.store.reads import heads_after
 
 
 def _fragments_after(visitor: str | None, after: int) -> list[Fragment]:
