@@ -200,9 +200,8 @@ def test_after_a_quiet_spell_a_chain_is_written_at_once_even_while_a_request_run
     settings, writes, writer_clock
 ):
     settings.FEED_WRITE_INTERVAL_SECONDS = AN_HOUR
-    writer.flush()  # Caught up with what earlier tests and migrations left.
     ping.send(sender="first")
-    writes.wait_for_ping("first")
+    writes.wait_for_ping("first")  # The writer's last write before the spell.
     writer_clock.ahead = AN_HOUR + 1  # Quiet: the last write is a spell ago.
     writer.expect(running := Chain(Origin.REQUEST, "GET", "/slow/"))
     ping.send(sender="alone")
@@ -212,7 +211,6 @@ def test_after_a_quiet_spell_a_chain_is_written_at_once_even_while_a_request_run
 
 def test_with_no_other_request_running_a_chain_is_written_at_once(settings, writes):
     settings.FEED_WRITE_INTERVAL_SECONDS = AN_HOUR
-    writer.flush()  # Caught up with what earlier tests and migrations left.
     ping.send(sender="first")
     writes.wait_for_ping("first")
     ping.send(sender="second")
@@ -222,7 +220,6 @@ def test_with_no_other_request_running_a_chain_is_written_at_once(settings, writ
 
 def test_while_a_request_runs_chains_wait_for_the_next_write_together(settings, writes):
     settings.FEED_WRITE_INTERVAL_SECONDS = AN_HOUR
-    writer.flush()  # Caught up with what earlier tests and migrations left.
     ping.send(sender="first")
     writes.wait_for_ping("first")
     running = Chain(Origin.REQUEST, "GET", "/slow/")  # Begun, as request_started does.
@@ -266,7 +263,6 @@ def test_a_written_chain_is_freed_without_the_cycle_collector(attach):
 
 def test_a_request_being_handled_makes_other_chains_wait_for_it(settings, attach, writes):
     settings.FEED_WRITE_INTERVAL_SECONDS = AN_HOUR
-    writer.flush()  # Caught up with what earlier tests and migrations left.
     entered, release = threading.Event(), threading.Event()
 
     def blocks(sender, **kwargs):
