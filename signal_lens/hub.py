@@ -10,12 +10,15 @@ slow the reads of another's.
 """
 
 import asyncio
+import functools
 import logging
+import signal
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
+from types import FrameType
 from typing import Any
 
 from django.db import connections, router
@@ -31,6 +34,7 @@ logger = logging.getLogger(__name__)
 _reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-reader")
 _hubs: dict[asyncio.AbstractEventLoop, "Hub"] = {}
 _hubs_lock = threading.Lock()
+_stop_signals_chained = False
 
 
 async def read[T](function: Callable[..., T], *args: Any) -> T:
@@ -68,6 +72,13 @@ class Subscription:
         # Set when the client reads slower than chains arrive: the stream ends, the browser
         # resumes from its Last-Event-ID, and nothing waits in memory meanwhile.
         self.lagging = False
+        # Set when the server is stopping: the stream ends at once and the browser resumes
+        # from its Last-Event-ID on the next server.
+        self.stopping = False
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.ready.set()
 
     def offer(self, last_id: int, message: str) -> None:
         if last_id <= self.after:
@@ -109,6 +120,7 @@ class Hub:
         self.streams: Counter[str | None] = Counter()
         self.poked = asyncio.Event()
         self.watcher: asyncio.Task | None = None
+        self.stopping = False
 
     def is_full(self, visitor: str | None) -> bool:
         """Whether this visitor already holds as many streams as it may."""
@@ -119,6 +131,8 @@ class Hub:
         subscription = Subscription(visitor, after)
         self.subscriptions.add(subscription)
         self.streams[visitor] += 1
+        if self.stopping:
+            subscription.stop()
         if self.watcher is None or self.watcher.done():
             self.watcher = self.loop.create_task(self._watch())
         try:
@@ -129,6 +143,12 @@ class Hub:
             if not self.subscriptions and self.watcher is not None:
                 self.watcher.cancel()
                 self.watcher = None
+
+    def stop(self) -> None:
+        """End every stream, and each one opened from now on: the server is stopping."""
+        self.stopping = True
+        for subscription in self.subscriptions:
+            subscription.stop()
 
     def poke(self) -> None:
         self.loop.call_soon_threadsafe(self.poked.set)
@@ -188,7 +208,40 @@ def get_hub() -> Hub:
             del _hubs[stale]
         if loop not in _hubs:
             _hubs[loop] = Hub(loop)
+            _chain_stop_signals()
         return _hubs[loop]
+
+
+def stop_streams() -> None:
+    """End every open stream in this process, as its server stops (safe in a signal handler)."""
+    for each in list(_hubs.values()):  # No lock: the signal may have interrupted its holder.
+        with suppress(RuntimeError):  # A closed loop has no streams left.
+            each.loop.call_soon_threadsafe(each.stop)
+
+
+def _on_stop_signal(previous: Any, signum: int, frame: FrameType | None) -> None:
+    stop_streams()
+    if callable(previous):
+        previous(signum, frame)
+    elif previous == signal.SIG_DFL:
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+
+def _chain_stop_signals() -> None:
+    """Once per process, end the streams on SIGTERM and SIGINT before the server's own handler.
+
+    uvicorn waits for open responses before it stops, and a stream lasts ten minutes: without
+    this, a server with streams open stops only after its graceful timeout, cutting them.
+    """
+    global _stop_signals_chained
+    if _stop_signals_chained or threading.current_thread() is not threading.main_thread():
+        return
+    _stop_signals_chained = True
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(signum)
+        if previous is not None and previous != signal.SIG_IGN:
+            signal.signal(signum, functools.partial(_on_stop_signal, previous))
 
 
 def wake_local() -> None:
