@@ -14,6 +14,7 @@ import functools
 import logging
 import signal
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any
 
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 
 from signal_lens import notify, queries
 from signal_lens.conf import STREAM_BATCH, feed_setting
@@ -37,6 +38,55 @@ _hubs_lock = threading.Lock()
 _stop_signals_chained = False
 
 
+class Outage:
+    """The live feed's database failing: one line when it starts, one with counts when it is back.
+
+    A killed connection used to log a traceback for each failed read and each LISTEN retry.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.started: float | None = None
+        self.failing: set[str] = set()
+        self.failures: Counter[str] = Counter()
+
+    def failed(self, what: str, error: Exception) -> None:
+        """One of `what` (reads, LISTEN connections) failed."""
+        with self.lock:
+            self.failing.add(what)
+            self.failures[what] += 1
+            if self.started is not None:
+                return
+            self.started = time.monotonic()
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        logger.warning(
+            "signal_lens: the live feed lost its database (%s: %s); streams retry until it is back",
+            type(error).__name__,
+            first_line,
+        )
+
+    def worked(self, what: str) -> None:
+        """One of `what` worked: the outage ends once everything that failed works again."""
+        with self.lock:
+            if what not in self.failing:
+                return
+            self.failing.discard(what)
+            if self.failing or self.started is None:
+                return
+            lasted, failures = time.monotonic() - self.started, self.failures
+            self.started, self.failures = None, Counter()
+        counts = ", ".join(f"{what} {count}" for what, count in sorted(failures.items()))
+        logger.warning(
+            "signal_lens: the live feed's database is back after %.1f s (failed meanwhile: %s)",
+            lasted,
+            counts,
+        )
+
+
+_outage = Outage()
+READS, LISTENS = "reads", "LISTEN connections"
+
+
 async def read[T](function: Callable[..., T], *args: Any) -> T:
     """Run a database read for a stream in the feed's reader threads."""
     return await asyncio.get_running_loop().run_in_executor(_reader, _guarded, function, args)
@@ -45,14 +95,18 @@ async def read[T](function: Callable[..., T], *args: Any) -> T:
 def _guarded[T](function: Callable[..., T], args: tuple[Any, ...]) -> T:
     try:
         with muted():
-            return function(*args)
-    except Exception:
+            found = function(*args)
+    except Exception as error:
         # A broken connection must not stay cached in this long-lived thread.
         for connection in connections.all(initialized_only=True):
             connection.close()
+        if isinstance(error, DatabaseError):
+            _outage.failed(READS, error)
         raise
     finally:
         release_pooled()
+    _outage.worked(READS)
+    return found
 
 
 # A chain handed to a stream: its last event id (the SSE id) and its SSE message.
@@ -153,6 +207,11 @@ class Hub:
     def poke(self) -> None:
         self.loop.call_soon_threadsafe(self.poked.set)
 
+    def _heard(self) -> None:
+        """LISTEN works: it has just connected, or another process wrote."""
+        _outage.worked(LISTENS)
+        self.poked.set()
+
     def _interest(self) -> frozenset[str] | None:
         """The visitors whose chains some stream wants; None when a stream wants every chain."""
         visitors = {subscription.visitor for subscription in self.subscriptions}
@@ -171,7 +230,9 @@ class Hub:
         alias = _postgres_alias()
         listener = None
         if alias is not None:
-            listener = self.loop.create_task(notify.listen(alias, self.poked.set))
+            listener = self.loop.create_task(
+                notify.listen(alias, self._heard, functools.partial(_outage.failed, LISTENS))
+            )
         latest: int | None = None
         try:
             while True:
@@ -183,6 +244,8 @@ class Hub:
                         found: list[Fragment]
                         latest, found, behind = await read(_new_fragments, latest, self._interest())
                         self._hand_out(found)
+                except DatabaseError:
+                    pass  # Told once per outage by read(); the next round retries.
                 except Exception:
                     logger.exception("signal_lens: the stream watcher could not read events")
                 if behind:

@@ -8,6 +8,8 @@ the database only to catch up when it opens; after that the hub's watcher hands 
 import asyncio
 from collections.abc import AsyncIterator
 
+from django.db import DatabaseError
+
 from signal_lens.conf import STREAM_BATCH, STREAM_RETRY_MS, feed_setting
 from signal_lens.fragments import Fragment, fragments
 from signal_lens.hub import Handed, Subscription, get_hub, read
@@ -55,9 +57,12 @@ async def event_stream(visitor: str | None, after: int) -> AsyncIterator[str]:
         return  # Another tab won the last place: the browser reconnects, is refused, and polls.
     with hub.subscribe(visitor, after) as subscription:
         yield RECONNECT
-        async for fragment in _catch_up(visitor, after):
-            after = fragment.head.last_id
-            yield fragment.message
+        try:
+            async for fragment in _catch_up(visitor, after):
+                after = fragment.head.last_id
+                yield fragment.message
+        except DatabaseError:
+            return  # Logged once per outage by read(); the browser resumes from Last-Event-ID.
         async for handed in _live(subscription, deadline):
             if handed is None:
                 yield ": heartbeat\n\n"
