@@ -12,7 +12,8 @@ as in most hosts: its spans cost nothing then.
 
 Requests per second and CPU per request swing by more than these additions cost on a busy
 machine, so the script also measures them directly: in this process, the thread CPU time spent
-inside the probes' hooks (feed/probes.py) during bio saves made with Django's test client.
+inside the hooks of signal_lens/insight/hooks.py during bio saves made with Django's test
+client.
 """
 
 import itertools
@@ -70,7 +71,8 @@ def _probes_cpu(folder: str) -> tuple[float, float]:
     from django.core.management import call_command
     from django.test import Client
 
-    from signal_lens import probes, writer
+    from signal_lens.insight import hooks
+    from signal_lens.store import writer
 
     call_command("migrate", verbosity=0)
     settings.ACCOUNT_RATE_LIMITS = False
@@ -87,7 +89,7 @@ def _probes_cpu(folder: str) -> tuple[float, float]:
         return run
 
     for name in HOOKS:
-        setattr(probes, name, timed(getattr(probes, name)))
+        setattr(hooks, name, timed(getattr(hooks, name)))
     client = Client()
     client.post("/accounts/signup/", {"email": LOGIN["login"], "password1": LOGIN["password"],
                                       "password2": LOGIN["password"]})  # fmt: skip

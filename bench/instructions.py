@@ -52,7 +52,7 @@ def child(requests: int) -> None:
     from django.test import Client
 
     if settings.FEED_ENABLED:
-        from signal_lens import writer
+        from signal_lens.store import writer
 
         waiting: list[writer.Recorded] = []
 

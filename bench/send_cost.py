@@ -12,7 +12,8 @@ both, and the best round of each is kept. Cases:
 - the same two with the feed's per-receiver query counting and on_commit watching switched off
   (docs/insight.md), to show what they add.
 
-Then what feed/statements.py's wrapper adds to each query the host runs (`SELECT 1` in a request),
+Then what the wrapper of signal_lens/insight/execute_wrapper.py adds to each query the host runs
+(`SELECT 1` in a request),
 and what the writer thread spends, per chain, to write a request of five sends (one more than
 the htmx bio save's four) on SQLite in WAL mode: one chain per transaction (an idle server), and
 ten (a busy one, whose writer finds several chains waiting). That CPU is spent off the request's
@@ -56,7 +57,7 @@ def configure(folder: str) -> None:
     )
     django.setup()
     # The recorder's own writes are off (FEED_QUEUE_SIZE=0): its "queue full" notes are expected.
-    logging.getLogger("signal_lens.writer").setLevel(logging.ERROR)
+    logging.getLogger("signal_lens.store.writer").setLevel(logging.ERROR)
 
 
 def cases() -> dict[str, Callable[[], object]]:
@@ -80,9 +81,9 @@ def cases() -> dict[str, Callable[[], object]]:
 
 def per_send_us(send: Callable[[], object], recording: bool) -> float:
     """Microseconds per send, inside a fresh request chain when recording."""
-    from signal_lens.chains import Chain
     from signal_lens.context import current_chain
     from signal_lens.models import Origin
+    from signal_lens.recording.chains import Chain
 
     token = current_chain.set(Chain(Origin.REQUEST, "GET", "/bench/") if recording else None)
     try:
@@ -95,7 +96,7 @@ def per_send_us(send: Callable[[], object], recording: bool) -> float:
 
 
 def measure(name: str, send: Callable[[], object]) -> tuple[float, float]:
-    from signal_lens import recorder
+    from signal_lens.recording import recorder
 
     best = {False: float("inf"), True: float("inf")}
     for round_ in range(ROUNDS):
@@ -114,17 +115,17 @@ INSIGHT = ("FEED_COUNT_QUERIES", "FEED_WATCH_ON_COMMIT")
 
 
 def without_insight(run: Callable[[], tuple[float, float]]) -> tuple[float, float]:
-    from signal_lens import probes
+    from signal_lens.insight import hooks
 
     for name in INSIGHT:
         setattr(settings, name, False)
-    probes.forget_settings(setting=INSIGHT[0])
+    hooks.forget_settings(setting=INSIGHT[0])
     try:
         return run()
     finally:
         for name in INSIGHT:
             delattr(settings, name)
-        probes.forget_settings(setting=INSIGHT[0])
+        hooks.forget_settings(setting=INSIGHT[0])
 
 
 def main() -> None:
@@ -150,13 +151,13 @@ def main() -> None:
 
 
 def query_cost(queries: int = 5_000) -> tuple[float, float]:
-    """Microseconds per `SELECT 1` in a request, without and with feed/statements.py's wrapper."""
+    """Microseconds per `SELECT 1` in a request, without and with the statement watcher."""
     from django.db import connection
 
-    from signal_lens.chains import Chain
     from signal_lens.context import current_chain
+    from signal_lens.insight.execute_wrapper import watch
     from signal_lens.models import Origin
-    from signal_lens.statements import watch
+    from signal_lens.recording.chains import Chain
 
     best = {False: float("inf"), True: float("inf")}
     token = current_chain.set(Chain(Origin.REQUEST, "GET", "/bench/"))
@@ -183,10 +184,10 @@ def write_costs(chains: int = 500) -> dict[int, tuple[float, float]]:
     from django.core.management import call_command
     from django.db import connection
 
-    from signal_lens import writer
-    from signal_lens.chains import Chain
     from signal_lens.context import current_chain
     from signal_lens.models import Origin
+    from signal_lens.recording.chains import Chain
+    from signal_lens.store import writer
 
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:  # As Signal Lab's settings do for SQLite.

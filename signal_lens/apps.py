@@ -11,10 +11,13 @@ class FeedConfig(AppConfig):
         from django.core.signals import setting_changed
         from django.db.backends.signals import connection_created
 
-        from signal_lens import hub, notify, probes, recorder, skips, statements
         from signal_lens.checks import check_listen, check_middleware, check_templates
         from signal_lens.conf import feed_setting
-        from signal_lens.visitors import park_own_feed, start_own_feed
+        from signal_lens.insight import execute_wrapper, hooks, skips
+        from signal_lens.live import hub
+        from signal_lens.pages.visitors import park_own_feed, start_own_feed
+        from signal_lens.recording import recorder
+        from signal_lens.store import notify
 
         checks.register(check_middleware)
         checks.register(check_listen, checks.Tags.database)
@@ -22,12 +25,12 @@ class FeedConfig(AppConfig):
         user_logged_in.connect(start_own_feed, dispatch_uid="signal_lens.start_own_feed")
         user_logged_out.connect(park_own_feed, dispatch_uid="signal_lens.park_own_feed")
         notify.on_written(hub.wake_local)
-        setting_changed.connect(probes.forget_settings, dispatch_uid="signal_lens.forget_settings")
+        setting_changed.connect(hooks.forget_settings, dispatch_uid="signal_lens.forget_settings")
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
         if feed_setting("FEED_ENABLED"):
             recorder.install()
             connection_created.connect(
-                statements.watch_connection, dispatch_uid="signal_lens.watch_connection"
+                execute_wrapper.watch_connection, dispatch_uid="signal_lens.watch_connection"
             )
             # Read at start-up only: the wrappers are in QuerySet and Model or they are not.
             if feed_setting("FEED_WATCH_SKIPS"):

@@ -48,7 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "FEED_SQL_STATEMENTS": 20,
     "FEED_SQL_LENGTH": 500,
     "FEED_REPEATED_QUERIES": 3,
-    # Count each receiver's queries (feed/sql.py, through feed/statements.py's wrapper).
+    # Count each receiver's queries (insight/query_counts.py, fed by insight/execute_wrapper.py).
     "FEED_COUNT_QUERIES": True,
     # Off switches for the two stand-ins the feed puts in Django's way to see what it hides:
     # on_commit callbacks queued by receivers (their fate), and QuerySet.update()/bulk_create()/

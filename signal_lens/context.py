@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from signal_lens.conf import LABEL_LENGTH
 
 if TYPE_CHECKING:
-    from signal_lens.chains import Call, Chain
+    from signal_lens.recording.chains import Call, Chain
 
 # The request chain of this context, set when request_started is sent.
 current_chain: ContextVar["Chain | None"] = ContextVar("feed_chain", default=None)

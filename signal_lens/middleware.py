@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
 from signal_lens.context import claim
-from signal_lens.visitors import Cookie, new_visitor, read_cookie, remember
+from signal_lens.pages.visitors import Cookie, new_visitor, read_cookie, remember
 
 
 def _identify(request: HttpRequest) -> Cookie:

@@ -51,7 +51,7 @@ class Event(models.Model):
     # pre_init/post_init sends folded in: one count here instead of one row per model instance.
     instances = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=ERROR_LENGTH, blank=True)
-    # What the send ran inside: the databases whose atomic() block was open (feed/probes.py).
+    # What the send ran inside: the databases whose atomic() block was open (insight/hooks.py).
     context = models.JSONField(default=dict, blank=True)
 
     started_at = models.DateTimeField(db_index=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from signal_lens import views
+from signal_lens.pages import views
 
 app_name = "signal_lens"
 urlpatterns = [

@@ -12,9 +12,9 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from profiles.models import Topic
-from signal_lens import writer
 from signal_lens.conf import feed_setting
 from signal_lens.muting import muted
+from signal_lens.store import writer
 from tests.helpers import PASSWORD, FeedClient, writes_events
 from tests.stores import clear_cache, scratch_database, uses_postgres
 

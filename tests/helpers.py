@@ -7,9 +7,9 @@ from django.dispatch import Signal
 from django.test import Client, RequestFactory
 
 from profiles.receivers import create_profile
-from signal_lens import writer
 from signal_lens.conf import feed_setting
-from signal_lens.visitors import visitor_from_cookie
+from signal_lens.pages.visitors import visitor_from_cookie
+from signal_lens.store import writer
 
 PASSWORD = "correct-horse-battery-staple"
 # Where the feed and the receivers map say create_profile lives.

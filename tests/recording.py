@@ -3,7 +3,8 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from signal_lens import recorder, skips
+from signal_lens.insight import skips
+from signal_lens.recording import recorder
 
 
 @contextmanager

@@ -11,8 +11,8 @@ from debug_toolbar.panels import Panel
 from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
-from signal_lens.chains import Chain, Send
 from signal_lens.context import current_chain
+from signal_lens.recording.chains import Chain, Send
 
 
 def _receiver(call: dict[str, Any], skipped: bool) -> dict[str, Any]:

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from signal_lens import writer
+from signal_lens.store import writer
 
 
 @pytest.fixture
@@ -17,7 +17,7 @@ def stalled_writer(monkeypatch) -> SimpleNamespace:
         stall.release.wait(10)
         original(*args, **kwargs)
 
-    monkeypatch.setattr("signal_lens.writer._insert", stalled)
+    monkeypatch.setattr("signal_lens.store.writer._insert", stalled)
     yield stall
     stall.release.set()
     writer.flush()

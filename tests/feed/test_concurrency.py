@@ -9,8 +9,8 @@ from django.core.handlers.asgi import ASGIHandler
 from django.db import connection
 from django.test import AsyncClient
 
-from signal_lens import writer
 from signal_lens.models import Event
+from signal_lens.store import writer
 from tests.helpers import FeedClient, feed_visitor, first, outer, ping, ping_slowly, second
 
 pytestmark = pytest.mark.django_db(transaction=True)

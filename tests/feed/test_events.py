@@ -3,7 +3,7 @@
 import pytest
 
 from signal_lens.models import Event, Family
-from signal_lens.queries import first_fired
+from signal_lens.store.reads import first_fired
 from tests.helpers import CREATE_PROFILE_AT, feed_visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import Client
 
-from signal_lens.hub import Subscription
+from signal_lens.live.hub import Subscription
 from tests.feed.sse import read_until, stream_client
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from signal_lens.summaries import safe_args, summarise
+from signal_lens.naming.privacy import safe_args, summarise
 
 HIDDEN_PASSWORD = "********************"  # What Django's authenticate() sends in its place.
 

@@ -7,8 +7,8 @@ every other visitor's chain in that batch was dropped with it.
 import pytest
 from django.test import Client
 
-from signal_lens import writer
 from signal_lens.models import Event
+from signal_lens.store import writer
 from tests.helpers import feed_visitor, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)

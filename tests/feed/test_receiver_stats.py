@@ -2,8 +2,8 @@
 
 import pytest
 
-from signal_lens import stats
 from signal_lens.models import Event
+from signal_lens.pages import stats
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.dispatch import Signal
 
-from signal_lens import writer
 from signal_lens.models import Event
+from signal_lens.store import writer
 from tests.helpers import ping
 from tests.recording import recorder_off
 

@@ -7,9 +7,9 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.test import Client
 from django.test.signals import template_rendered
 
-from signal_lens import queries
-from signal_lens.fragments import fragments
+from signal_lens.live.fragments import fragments
 from signal_lens.models import Event
+from signal_lens.store import reads
 from tests.feed.sse import read_until, stream_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +54,7 @@ def test_a_classroom_of_chains_stays_drawn(drawn, stored_receivers):
     """The cache keeps more chains than a busy workshop's panels show, so none is drawn twice."""
     for _ in range(500):
         stored_receivers("send")
-    heads = queries.heads_after(queries.EVERYONE, 0, 500)
+    heads = reads.heads_after(reads.EVERYONE, 0, 500)
     fragments(heads)
     fragments(heads[:1])
     assert len(drawn) == 500 and set(drawn.values()) == {1}

@@ -3,9 +3,9 @@
 import pytest
 
 from playground.models import SandboxNote
-from signal_lens import writer
 from signal_lens.models import Event
-from signal_lens.retention import prune
+from signal_lens.store import writer
+from signal_lens.store.retention import prune
 from tests.helpers import FeedClient, feed_visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)

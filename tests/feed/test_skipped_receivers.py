@@ -12,8 +12,9 @@ from django.dispatch import Signal
 
 from playground.models import SandboxNote
 from profiles.models import Profile, Topic
-from signal_lens import skips, writer
+from signal_lens.insight import skips
 from signal_lens.models import Event
+from signal_lens.store import writer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

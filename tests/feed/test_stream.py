@@ -6,8 +6,8 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.core.asgi import get_asgi_application
 
-from signal_lens import hub
-from signal_lens.fragments import sse_message
+from signal_lens.live import hub
+from signal_lens.live.fragments import sse_message
 from signal_lens.models import Event
 from signal_lens.stream import RECONNECT
 from tests.feed.sse import chain_ids, read_until, stream_client

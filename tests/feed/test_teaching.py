@@ -5,10 +5,10 @@ import re
 import django
 import pytest
 
-from signal_lens import glossary
 from signal_lens.conf import feed_setting
 from signal_lens.models import Event
-from signal_lens.naming import named_signals
+from signal_lens.naming.signal_names import named_signals
+from signal_lens.pages import glossary
 from tests.feed.rows import chain_fragments, row_texts
 
 pytestmark = pytest.mark.django_db(transaction=True)

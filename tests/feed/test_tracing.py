@@ -89,7 +89,7 @@ def test_without_opentelemetry_recording_is_unchanged():
     script = (
         "import sys; sys.modules['opentelemetry'] = None\n"
         "import django; django.setup()\n"
-        "from signal_lens import tracing; from django.dispatch import Signal\n"
+        "from signal_lens.insight import tracing; from django.dispatch import Signal\n"
         "probe = Signal(); probe.connect(lambda sender, **kw: 'answer', weak=False)\n"
         "print(tracing.trace, probe.send(sender='x')[0][1])\n"
     )

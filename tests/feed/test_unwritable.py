@@ -5,7 +5,7 @@ import logging
 import pytest
 from django.db import connection
 
-from signal_lens import writer
+from signal_lens.store import writer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,7 +49,7 @@ def test_requests_succeed_while_events_cannot_be_written(client, unwritable_even
 
 
 def test_the_failure_is_logged_once_not_per_request(client, unwritable_events, caplog):
-    caplog.set_level(logging.WARNING, logger="signal_lens.writer")
+    caplog.set_level(logging.WARNING, logger="signal_lens.store.writer")
     failed = writer.counts["failed"]
     for _ in range(REQUESTS):
         client.get("/")

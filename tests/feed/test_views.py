@@ -135,7 +135,13 @@ def test_a_receivers_source_opens_on_demand(client):
 
 @pytest.mark.parametrize(
     "name",
-    ["signal_lens.views.source", "os.system", "settings.SECRET_KEY", "../site/settings.py", ""],
+    [
+        "signal_lens.pages.views.source",
+        "os.system",
+        "settings.SECRET_KEY",
+        "../site/settings.py",
+        "",
+    ],
 )
 def test_only_connected_receivers_source_can_be_read(client, name):
     assert client.get("/feed/receivers/source/", {"name": name}).status_code == 404

@@ -16,12 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from playground.signals import experiment
-from signal_lens import writer
-from signal_lens.chains import Chain
 from signal_lens.context import current_call
-from signal_lens.labels import process_label
 from signal_lens.models import Event, Origin
-from signal_lens.retention import prune
+from signal_lens.naming.labels import process_label
+from signal_lens.recording.chains import Chain
+from signal_lens.store import writer
+from signal_lens.store.retention import prune
 from tests.helpers import feed_visitor, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,7 +85,7 @@ def test_a_write_failure_is_logged_and_the_request_succeeds(
     def broken(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("signal_lens.writer._insert", broken)
+    monkeypatch.setattr("signal_lens.store.writer._insert", broken)
     response = client.get("/")
     assert response.status_code == 200
     writer.flush()
@@ -96,7 +96,7 @@ def test_a_write_failure_is_counted(monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("signal_lens.writer._insert", broken)
+    monkeypatch.setattr("signal_lens.store.writer._insert", broken)
     failed = writer.counts["failed"]
     ping.send(sender="test")
     writer.flush()
@@ -117,8 +117,8 @@ def test_a_recorder_bug_is_logged_and_receivers_still_run(client, sign_up, monke
     def broken(*args, **kwargs):
         raise RuntimeError("recorder bug")
 
-    monkeypatch.setattr("signal_lens.chains.summarise", broken)
-    caplog.set_level(logging.ERROR, logger="signal_lens.recorder")
+    monkeypatch.setattr("signal_lens.recording.chains.summarise", broken)
+    caplog.set_level(logging.ERROR, logger="signal_lens.recording.recorder")
     response = sign_up(client, "dave@example.com")
     assert response.status_code == 302
     assert "signal_lens: could not record a send" in caplog.text
@@ -283,7 +283,7 @@ def test_a_request_being_handled_makes_other_chains_wait_for_it(settings, attach
 def test_a_request_whose_recording_broke_holds_no_chain_back(settings, client, monkeypatch):
     settings.FEED_WRITE_INTERVAL_SECONDS = 2.0
     with monkeypatch.context() as patched:
-        patched.setattr("signal_lens.chains.summarise", lambda *args, **kwargs: 1 / 0)
+        patched.setattr("signal_lens.recording.chains.summarise", lambda *args, **kwargs: 1 / 0)
         assert client.get("/").status_code == 200
     writer.flush()
     ping.send(sender="first")

@@ -1,6 +1,6 @@
 import pytest
 
-from signal_lens import writer
+from signal_lens.store import writer
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_save
 from django.test import Client
 
-from signal_lens import writer
 from signal_lens.models import Event
+from signal_lens.store import writer
 from tests.host.helpers import queries_and_result, queries_of, shipped
 from tests.host.members.models import Member
 from tests.recording import recorder_off
@@ -121,7 +121,7 @@ def test_a_write_failure_never_reaches_the_caller(monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("disk full")
 
-    monkeypatch.setattr("signal_lens.writer._insert", broken)
+    monkeypatch.setattr("signal_lens.store.writer._insert", broken)
     with transaction.atomic():
         responses = shipped.send(sender="warehouse")
     assert responses == [] and writer.flush()

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from playground.operations import OPERATIONS
-from signal_lens import writer
 from signal_lens.models import Event
+from signal_lens.store import writer
 from tests import images
 from tests.helpers import feed_visitor
 from tests.hostile.urls import site_paths

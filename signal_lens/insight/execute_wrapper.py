@@ -2,10 +2,10 @@
 
 Two things need the whole request's SQL:
 - INSERT and UPDATE written by hand on a model's table, which skip its save receivers
-  (feed/skips.py names them);
-- each receiver's queries (feed/sql.py counts them): a query is counted for the receiver running
-  in its context, which sync_to_async() carries to the threads it picks, so the queries of async
-  receivers and of sync receivers under asend() are counted too.
+  (insight/skips.py names them);
+- each receiver's queries (insight/query_counts.py counts them): a query is counted for the
+  receiver running in its context, which sync_to_async() carries to the threads it picks, so
+  the queries of async receivers and of sync receivers under asend() are counted too.
 
 `watch_connection` is a connection_created receiver that puts the wrapper in the connection's
 execute_wrappers for good, as APM agents do (Scout's Django instrumentation, for one): a wrapper
@@ -17,8 +17,8 @@ import logging
 from time import perf_counter
 from typing import Any
 
-from signal_lens import skips
 from signal_lens.context import current_call
+from signal_lens.insight import skips
 from signal_lens.muting import is_muted
 
 logger = logging.getLogger(__name__)

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.dispatch import Signal
 
-from signal_lens.labels import error_text
-from signal_lens.naming import name_of
-from signal_lens.receiver_info import describe
+from signal_lens.naming.labels import error_text
+from signal_lens.naming.receivers import describe
+from signal_lens.naming.signal_names import name_of
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 from django.db import DatabaseError
 
 from signal_lens.conf import STREAM_BATCH, STREAM_RETRY_MS, feed_setting
-from signal_lens.fragments import Fragment, fragments
-from signal_lens.hub import Handed, Subscription, get_hub, read
-from signal_lens.queries import heads_after
+from signal_lens.live.fragments import Fragment, fragments
+from signal_lens.live.hub import Handed, Subscription, get_hub, read
+from signal_lens.store.reads import heads_after
 
 RECONNECT = f"retry: {STREAM_RETRY_MS}\n\n"
 

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.crypto import salted_hmac
 
-from signal_lens import writer
 from signal_lens.conf import feed_setting
 from signal_lens.context import claim
+from signal_lens.store import writer
 
 SALT = "signal_lens.visitor"
 # A visitor id, then the owner's token once someone logged in; after a logout, "/" and the feed

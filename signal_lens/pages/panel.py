@@ -11,10 +11,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from signal_lens import queries
 from signal_lens.conf import feed_setting
-from signal_lens.fragments import fragments
+from signal_lens.live.fragments import fragments
 from signal_lens.models import Family
+from signal_lens.store import reads
 
 EVERYONE_KEY = "feed_everyone"
 
@@ -30,7 +30,7 @@ def shows_internals(request: HttpRequest) -> bool:
 
 
 def viewer(request: HttpRequest) -> str | None:
-    return queries.EVERYONE if sees_everyone(request) else queries.visitor_of(request)
+    return reads.EVERYONE if sees_everyone(request) else reads.visitor_of(request)
 
 
 def panel_context(
@@ -43,7 +43,7 @@ def panel_context(
     everyone = sees_everyone(request)
     internals = shows_internals(request)
     limit = feed_setting("FEED_PAGE_CHAINS" if history else "FEED_PANEL_CHAINS")
-    heads, older_than = queries.page_heads(viewer(request), limit, before, not internals)
+    heads, older_than = reads.page_heads(viewer(request), limit, before, not internals)
     after = max((head.last_id for head in heads), default=0)
     scope = {"scope": "all"} if everyone else {}
     older = (

@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from signal_lens.conf import feed_setting
 from signal_lens.muting import muted
-from signal_lens.queries import ChainHead, chain_events_of
-from signal_lens.tree import ChainView, group_chains
+from signal_lens.store.reads import ChainHead, chain_events_of
+from signal_lens.store.tree import ChainView, group_chains
 
 TEMPLATE = "signal_lens/feed.html"
 _drawing = threading.Lock()

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from signal_lens.conf import ERROR_LENGTH
-from signal_lens.summaries import mask_emails
+from signal_lens.naming.privacy import mask_emails
 
 
 def process_label() -> str:

@@ -10,14 +10,14 @@ from typing import Any
 from django.dispatch import Signal
 from django.utils import timezone
 
-from signal_lens import probes
 from signal_lens.conf import PATH_LENGTH
-from signal_lens.labels import error_text
+from signal_lens.insight import hooks
 from signal_lens.models import Origin
-from signal_lens.naming import name_of, sender_label
-from signal_lens.paths import redact_path
-from signal_lens.receiver_info import ReceiverInfo
-from signal_lens.summaries import safe_args, summarise
+from signal_lens.naming.labels import error_text
+from signal_lens.naming.privacy import safe_args, summarise
+from signal_lens.naming.receivers import ReceiverInfo
+from signal_lens.naming.signal_names import name_of, sender_label
+from signal_lens.recording.paths import redact_path
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class Chain:
             origin = f"{self.origin} {path}"
         if self.label:
             origin = f"{origin} · {self.label}"
-        records = probes.mark_repeats([send.record(origin) for send in self.sends])
+        records = hooks.mark_repeats([send.record(origin) for send in self.sends])
         for send in self.sends:
             send.calls = []
         self.sends = []
@@ -96,7 +96,7 @@ class Send:
         self.instances = 0
         self.error = ""
         self.resolved = False
-        self.probe = probes.begin_send(self, named)
+        self.probe = hooks.begin_send(self, named)
         self.start = perf_counter()
         self.duration = 0.0
 
@@ -110,7 +110,7 @@ class Send:
         self.signal = None  # Only the name is kept: the buffer must not hold module objects.
         if error is not None:
             self.error = error_text(error)
-        probes.finish_send(self)
+        hooks.finish_send(self)
 
     def record(self, origin: str) -> dict[str, Any]:
         chain = self.chain
@@ -134,7 +134,7 @@ class Send:
             receivers=[call.as_dict() for call in self.calls],
             instances=self.instances,
             error=self.error,
-            context=probes.send_facts(self),
+            context=hooks.send_facts(self),
             started_at=chain.wall + timedelta(seconds=offset),
             offset_ms=round(offset * 1000, 3),
             duration_ms=round(self.duration * 1000, 3),
@@ -154,10 +154,10 @@ class Call:
         self.duration = 0.0
         self.outcome = "not run"
         self.error = ""
-        self.probe: probes.CallProbe | None = None
+        self.probe: hooks.CallProbe | None = None
 
     def begin(self) -> None:
-        self.probe = probes.begin_call(self)
+        self.probe = hooks.begin_call(self)
         self.start = perf_counter()
 
     def finish(self, error: BaseException | None) -> None:
@@ -165,7 +165,7 @@ class Call:
         self.outcome = "raised" if error is not None else "returned"
         if error is not None:
             self.error = error_text(error)
-        probes.finish_call(self)
+        hooks.finish_call(self)
 
     def as_dict(self) -> dict[str, Any]:
         offset = (self.start - self.send.chain.started) if self.start is not None else None
@@ -178,5 +178,5 @@ class Call:
             "duration_ms": round(self.duration * 1000, 3),
             "outcome": self.outcome,
             "error": self.error,
-            **probes.call_facts(self),
+            **hooks.call_facts(self),
         }

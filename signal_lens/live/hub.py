@@ -3,7 +3,7 @@
 One watcher task per process reads the new chains once, for every stream it serves, takes their
 HTML from fragments.py (drawn once) and hands each stream its own visitor's chains. It runs
 when a write in this process pokes it, when PostgreSQL NOTIFY says another process wrote (both
-through feed/notify.py), and every FEED_POLL_SECONDS as a safety net (SQLite with several
+through store/notify.py), and every FEED_POLL_SECONDS as a safety net (SQLite with several
 processes). Streams read the database only to catch up when they open, through one small thread
 pool, so idle streams hold no thread and no connection of their own, and no visitor's streams can
 slow the reads of another's.
@@ -24,12 +24,12 @@ from typing import Any
 
 from django.db import DatabaseError, connections, router
 
-from signal_lens import notify, queries
 from signal_lens.conf import STREAM_BATCH, feed_setting
-from signal_lens.fragments import Fragment, fragments
+from signal_lens.live.fragments import Fragment, fragments
 from signal_lens.models import Event
 from signal_lens.muting import muted
-from signal_lens.pooling import release_pooled
+from signal_lens.store import notify, reads
+from signal_lens.store.pooling import release_pooled
 
 logger = logging.getLogger(__name__)
 _reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-reader")
@@ -158,8 +158,8 @@ def _new_fragments(after: int, visitors: frozenset[str] | None) -> tuple[int, li
     """Chains written after `after` of these visitors (all for None), the new resume point, and
     whether more are waiting. Each chain is read and drawn once, for however many streams.
     """
-    top = queries.last_event_id()
-    heads = queries.heads_after(queries.EVERYONE, after, STREAM_BATCH, until=top)
+    top = reads.last_event_id()
+    heads = reads.heads_after(reads.EVERYONE, after, STREAM_BATCH, until=top)
     resume = heads[-1].last_id if len(heads) == STREAM_BATCH else top
     wanted = [head for head in heads if visitors is None or head.visitor in visitors]
     return max(after, resume), fragments(wanted), len(heads) == STREAM_BATCH
@@ -239,7 +239,7 @@ class Hub:
                 behind = False
                 try:
                     if latest is None:
-                        latest = await read(queries.last_event_id)
+                        latest = await read(reads.last_event_id)
                     else:
                         found: list[Fragment]
                         latest, found, behind = await read(_new_fragments, latest, self._interest())

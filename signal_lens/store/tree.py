@@ -6,11 +6,11 @@ from itertools import groupby
 from typing import Any
 from uuid import UUID
 
-from signal_lens import queries
-from signal_lens.facts import ReceiverFacts
 from signal_lens.models import Event, Origin
-from signal_lens.plumbing import is_plumbing
-from signal_lens.public_names import pk_names
+from signal_lens.store import reads
+from signal_lens.store.facts import ReceiverFacts
+from signal_lens.store.plumbing import is_plumbing
+from signal_lens.store.public_names import pk_names
 
 # The outcomes of a receiver that ran; any other ("not run") is shown instead of a time.
 RAN = frozenset({"returned", "raised"})
@@ -159,5 +159,5 @@ def group_chains(events: list[Event]) -> list[ChainView]:
 
 def chain_for(visitor: str | None, chain: UUID) -> ChainView | None:
     """One chain, if this visitor may see it."""
-    events = queries.chain_events(visitor, chain)
+    events = reads.chain_events(visitor, chain)
     return build_chain(events, pk_names(events)) if events else None

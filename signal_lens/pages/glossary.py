@@ -16,7 +16,7 @@ PAGES = {
 }
 # Defined in one module, documented under another.
 DOCUMENTED_AS = {"django.core.signals.setting_changed": "django.test.signals.setting_changed"}
-# The writes feed/skips.py records in place of a send: where Django says they send no signals.
+# The writes insight/skips.py records in place of a send: where Django says they send no signals.
 RAW_SQL = "topics/db/sql/#executing-custom-sql-directly"
 SKIPPING_WRITES = {
     "update()": "ref/models/querysets/#django.db.models.query.QuerySet.update",

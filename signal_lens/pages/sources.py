@@ -3,8 +3,8 @@
 import inspect
 from typing import Any
 
-from signal_lens.naming import named_signals
-from signal_lens.receiver_info import describe, resolve_reference, source_function
+from signal_lens.naming.receivers import describe, resolve_reference, source_function
+from signal_lens.naming.signal_names import named_signals
 
 
 def live_receiver(name: str) -> Any | None:

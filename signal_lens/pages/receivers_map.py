@@ -8,8 +8,8 @@ from django.dispatch import Signal
 from django.dispatch.dispatcher import NONE_ID
 
 from signal_lens.models import Family
-from signal_lens.naming import SignalName, named_signals, sender_label
-from signal_lens.receiver_info import ReceiverInfo, describe, resolve_reference
+from signal_lens.naming.receivers import ReceiverInfo, describe, resolve_reference
+from signal_lens.naming.signal_names import SignalName, named_signals, sender_label
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ save rows without sending pre_save or post_save, so the receivers connected to t
 Django has no hook for these methods, so `install()` wraps the three, and Model.save_base, whose
 own INSERT or UPDATE sends the signals and so skips nothing (FEED_WATCH_SKIPS = False leaves both
 classes alone). Each wrapper calls the original with the same arguments and returns its result
-untouched. SQL is seen through Django's execute_wrapper() (feed/statements.py): an INSERT or
+untouched. SQL is seen through Django's execute_wrapper() (insight/execute_wrapper.py): an INSERT or
 UPDATE on a model's table outside those methods was written by hand. When the model has save
 receivers and a request or receiver is being recorded, a record names them, each "skipped".
 """
@@ -21,12 +21,12 @@ from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.dispatch.dispatcher import NONE_ID, _make_id
 
-from signal_lens.chains import Send
 from signal_lens.context import current_call, current_chain
 from signal_lens.models import Family
 from signal_lens.muting import is_muted
-from signal_lens.naming import SignalName
-from signal_lens.receiver_info import ReceiverInfo, describe, resolve_reference
+from signal_lens.naming.receivers import ReceiverInfo, describe, resolve_reference
+from signal_lens.naming.signal_names import SignalName
+from signal_lens.recording.chains import Send
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from signal_lens.chains import Send
 from signal_lens.context import current_chain
-from signal_lens.probes import is_skip
+from signal_lens.insight.hooks import is_skip
+from signal_lens.recording.chains import Send
 
 
 @dataclass(frozen=True)

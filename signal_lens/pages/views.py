@@ -1,4 +1,4 @@
-"""The feed's pages and fragments. None of their requests is recorded (feed/writer.py)."""
+"""The feed's pages and fragments. None of their requests is recorded (store/writer.py)."""
 
 from uuid import UUID
 
@@ -18,15 +18,16 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from signal_lens import queries, receivers_map, stats, tree, waterfall
 from signal_lens.conf import STREAM_BATCH, feed_setting
-from signal_lens.fragments import fragments
 from signal_lens.http import is_htmx, parse_id
-from signal_lens.hub import get_hub, read
-from signal_lens.panel import EVERYONE_KEY, panel_context, viewer
-from signal_lens.receiver_info import describe
-from signal_lens.sources import live_receiver, source_lines
-from signal_lens.stream import event_stream
+from signal_lens.live.fragments import fragments
+from signal_lens.live.hub import get_hub, read
+from signal_lens.live.stream import event_stream
+from signal_lens.naming.receivers import describe
+from signal_lens.pages import receivers_map, stats, waterfall
+from signal_lens.pages.panel import EVERYONE_KEY, panel_context, viewer
+from signal_lens.pages.sources import live_receiver, source_lines
+from signal_lens.store import reads, tree
 
 TOO_MANY_STREAMS = "This browser already has as many live feeds open as it may: this page polls."
 
@@ -98,15 +99,11 @@ def poll(request: HttpRequest) -> HttpResponse:
     after = parse_id(request.GET.get("after") or "0")
     if after is None:
         return HttpResponseBadRequest("after must be an event id.")
-    heads = queries.heads_after(viewer(request), after, STREAM_BATCH)
+    heads = reads.heads_after(viewer(request), after, STREAM_BATCH)
     after = max([after, *(head.last_id for head in heads)])
     poll_url = f"{reverse('signal_lens:poll')}?{urlencode({'after': after})}"
     context = {"chains": list(reversed(fragments(heads))), "poll_url": poll_url}
     return render(request, "signal_lens/feed.html#poll", context)
-
-
-def _latest_id(visitor: str | None) -> int:
-    return queries.events_for(visitor).order_by("-id").values_list("id", flat=True).first() or 0
 
 
 @require_GET
@@ -114,12 +111,12 @@ async def stream(request: HttpRequest) -> HttpResponse:
     """The live stream. Only ASGI can hold it open: elsewhere 204 sends the page to polling."""
     if not isinstance(request, ASGIRequest):
         return HttpResponse(status=204)
-    visitor: str | None = queries.visitor_of(request)
+    visitor: str | None = reads.visitor_of(request)
     if request.GET.get("scope") == "all":
         user = await request.auser()
         if not user.is_staff:
             return HttpResponseForbidden()
-        visitor = queries.EVERYONE
+        visitor = reads.EVERYONE
     after = parse_id(request.GET.get("after"))
     if request.GET.get("after") and after is None:
         return HttpResponseBadRequest("after must be an event id.")
@@ -128,7 +125,7 @@ async def stream(request: HttpRequest) -> HttpResponse:
     # A browser sends back the id it was given: anything else is ignored, as if absent.
     resumed = parse_id(request.headers.get("Last-Event-ID"))
     given = [found for found in (after, resumed) if found is not None]
-    after = max(given) if given else await read(_latest_id, visitor)
+    after = max(given) if given else await read(reads.last_event_id, visitor)
     response = StreamingHttpResponse(event_stream(visitor, after), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # Proxies such as nginx must not buffer the stream.

@@ -1,10 +1,10 @@
 """Each receiver's SQL: how many queries, how long they took, and which.
 
 The queries reach each receiver's counter through the one execute wrapper every connection has
-(feed/statements.py, Django's public `connection.execute_wrapper()`: no cursor is patched). A
-query counts for the receiver running in its context and for each receiver whose work sent that
-one: a receiver's count includes the queries of the receivers of signals it sends, as its
-duration includes their time.
+(insight/execute_wrapper.py, Django's public `connection.execute_wrapper()`: no cursor is
+patched). A query counts for the receiver running in its context and for each receiver whose work
+sent that one: a receiver's count includes the queries of the receivers of signals it sends, as
+its duration includes their time.
 
 Statements are kept as Django sends them to the driver, placeholders and all: parameters may hold
 password hashes or session keys, so they are never read. The feed's own queries (muted) are not

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from signal_lens.models import Event
 from signal_lens.muting import muted
-from signal_lens.queries import events_for
+from signal_lens.store.reads import events_for
 
 RECENT = 20  # Skip records looked through, newest first.
 

@@ -13,7 +13,7 @@ from django.apps import AppConfig
 from django.db import models
 
 from signal_lens.conf import ARGUMENT_LENGTH, MAX_PKS, NAME_LENGTH, SUMMARY_LENGTH
-from signal_lens.naming import sender_label
+from signal_lens.naming.signal_names import sender_label
 
 FLAGS = {"created", "raw", "reverse", "last_attempt", "signup", "enter"}
 # Short words safe to show as they are; source_format is the name of a format Pillow opened.

@@ -17,14 +17,14 @@ from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_init, pre_init
 from django.dispatch import Signal
 
-from signal_lens import writer
-from signal_lens.chains import Call, Chain, Send
 from signal_lens.context import current_call, current_chain
-from signal_lens.labels import process_label
 from signal_lens.models import Origin
 from signal_lens.muting import is_muted
-from signal_lens.paths import is_ignored_path
-from signal_lens.receiver_info import describe
+from signal_lens.naming.labels import process_label
+from signal_lens.naming.receivers import describe
+from signal_lens.recording.chains import Call, Chain, Send
+from signal_lens.recording.paths import is_ignored_path
+from signal_lens.store import writer
 
 logger = logging.getLogger(__name__)
 

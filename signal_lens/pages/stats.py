@@ -15,8 +15,8 @@ from django.utils.http import urlencode
 
 from signal_lens.models import Event
 from signal_lens.muting import muted
-from signal_lens.naming import named_signals
-from signal_lens.receivers_map import connections
+from signal_lens.naming.signal_names import named_signals
+from signal_lens.pages.receivers_map import connections
 
 ROBUST = frozenset({"send_robust", "asend_robust"})
 RAN = frozenset({"returned", "raised"})

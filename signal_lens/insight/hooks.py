@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db import connections
 
-from signal_lens import sql, tracing, transactions
 from signal_lens.conf import feed_setting
+from signal_lens.insight import query_counts, tracing, transactions
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class SendProbe:
 
 
 class CallProbe:
-    """A receiver's query counter (fed by feed/statements.py), on_commit watch and span."""
+    """A receiver's query counter (fed by insight/execute_wrapper.py), on_commit watch and span."""
 
     __slots__ = ("commits", "counter", "span")
 
@@ -76,7 +76,7 @@ class CallProbe:
 
 
 def is_skip(send: Any) -> bool:
-    """Whether a record is of save receivers a write skipped (feed/skips.py), not a send."""
+    """Whether a record is of save receivers a write skipped (insight/skips.py), not a send."""
     return not send.method.startswith(("send", "asend"))
 
 
@@ -118,7 +118,7 @@ def begin_call(call: Any) -> CallProbe | None:
         send_probe = call.send.probe
         span = tracing.start_call(call, send_probe.span if send_probe is not None else None)
         counting, watching, statements, _length, _repeats = _switches()
-        counter = sql.QueryCounter(statements) if counting else None
+        counter = query_counts.QueryCounter(statements) if counting else None
         # Callbacks queue only inside atomic(), and async receivers queue theirs in other
         # threads: a sync receiver of a send inside atomic() is the only one to watch.
         in_atomic = send_probe is None or bool(send_probe.atomic)
@@ -165,7 +165,7 @@ def mark_repeats(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     calls = [call for record in records for call in record["receivers"] if "sql" in call]
     if not calls:
         return records
-    repeated = sql.repeated(calls, _switches()[4])
+    repeated = query_counts.repeated(calls, _switches()[4])
     for call in calls:
         if call["name"] in repeated:
             call["repeated_queries"] = True
