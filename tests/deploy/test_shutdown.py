@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from devtools.servers import migrate, start_uvicorn, stop
-from signal_lens.stream import RECONNECT
+from signal_lens.live.stream import RECONNECT
 from tests.http_client import Browser, event_ids, follow, read_until, watch_feed
 
 VISITORS = 9  # Each opens as many streams as a visitor may (4): 36, with the watched one 37.

@@ -8,8 +8,8 @@ from django.core.asgi import get_asgi_application
 
 from signal_lens.live import hub
 from signal_lens.live.fragments import sse_message
+from signal_lens.live.stream import RECONNECT
 from signal_lens.models import Event
-from signal_lens.stream import RECONNECT
 from tests.feed.sse import chain_ids, read_until, stream_client
 from tests.helpers import FeedClient, feed_visitor
 
