@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Max, Min, Q, Subquery
+from django.db.models import Count, Max, Min, Q, Subquery
 
 from signal_lens.models import Event
 from signal_lens.muting import muted
@@ -149,15 +149,19 @@ STEPS = [
 ]
 
 
-def last_step_send(visitor: str) -> int:
-    """The id of the visitor's newest send of a step's signal, 0 if none: progress changes only
-    with a new one (other requests, such as page views, tick nothing)."""
+def sends_since(visitor: str, seen: int) -> tuple[int, bool]:
+    """The visitor's newest event id after `seen` (else `seen`), and whether any of those events
+    sends a step's signal: only then may progress have changed. It reads only the new events."""
     kinds = Q()
     for step in STEPS:
         kinds |= Q(signal=step.signal, sender=step.sender) if step.sender else Q(signal=step.signal)
     with muted():
-        newest = events_for(visitor).filter(kinds).order_by("-id").values_list("id", flat=True)
-        return newest.first() or 0
+        found = (
+            events_for(visitor)
+            .filter(id__gt=seen)
+            .aggregate(newest=Max("id"), steps=Count("id", filter=kinds))
+        )
+    return found["newest"] or seen, bool(found["steps"])
 
 
 def _highlighted(step: Step, ticked: int, chain: UUID, sends: list[tuple]) -> list[int]:
