@@ -5,6 +5,7 @@ import re
 import pytest
 
 from signal_lens.models import Event
+from tests.feed.rows import opened
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,7 +44,7 @@ def test_the_feed_shows_a_skip_as_receivers_skipped(client, sign_up):
 
 def test_a_skip_links_where_django_says_update_sends_no_signals(client, sign_up):
     sign_up(client, "documented@example.com")
-    html = client.get("/feed/").content.decode()
+    html = opened(client, client.get("/feed/").content.decode())
     facts = re.search(r'data-signal="update\(\)".*?</dl>', html, re.S).group(0)
     (docs,) = re.findall(r'<a href="([^"]+)" rel="external">docs</a>', facts)
     assert docs.endswith("ref/models/querysets/#django.db.models.query.QuerySet.update")
@@ -51,7 +52,7 @@ def test_a_skip_links_where_django_says_update_sends_no_signals(client, sign_up)
 
 def test_the_feed_shows_a_discarded_callback(client):
     client.post("/playground/rollback/")
-    html = client.get("/feed/").content.decode()
+    html = opened(client, client.get("/feed/").content.decode())
     assert re.search(
         r"on_commit <code>[^<]+</code> on default: <strong>discarded by rollback", html
     )
