@@ -3,18 +3,23 @@
     .venv/bin/python -m bench.load                           # SQLite, one uvicorn worker
     .venv/bin/python -m bench.load --postgres --workers 2    # PostgreSQL + Redis, two workers
     options: --visitors 50 --streams 200 --seconds 60 --flood-seconds 30 --rounds 100
-             --parts pages,classroom,flood (which to run)
+             --saturation-seconds 10 --parts pages,classroom,flood,saturation (which to run)
 
-Three parts, each on a freshly migrated server:
-1. One request at a time: the home page with a full feed against the site's own 404 page, server
-   CPU and wall time per request, and the home page's weight.
-2. The classroom: V visitors sign up, then click through home, profile, a bio save (htmx), the
-   playground and its custom signal with a person's pauses, each holding its own stream and
-   checking that every bio save arrives there; S more clients hold idle streams. Requests/s,
-   p50/p99 per page, errors, chains lost, streams alive, server CPU per request.
+Four parts, each on a freshly migrated server:
+1. One request at a time: a signed-in learner halfway through the walkthrough, with a full feed,
+   asks for the home page and for the site's own 404 page: server CPU and wall time per request,
+   and the weights of the home page, the 404 and the feed's history page (20 bio saves).
+2. The classroom: V learners sign up and follow the walkthrough (home, log out, a failed login,
+   log in, an avatar, their interests) as set-up, then click on through home, profile, a bio
+   save and the playground with its custom signal, with 0.5-2 s pauses, each
+   holding its own stream and checking that every bio save arrives there; S more clients hold
+   idle streams. Requests/s, p50/p99 per page, errors, chains
+   lost, streams alive, server CPU per request.
 3. The flood: one visitor holds 30 streams and posts the custom signal in a loop, two cookie-less
    clients post alongside; another visitor saves its bio every second. The delay of its saves on
    its stream, and how many of its chains the flood erased (the table is capped small on purpose).
+4. Saturation: clients without pauses ask for the learner's home page, then for the 404 page, as
+   fast as the server answers: page views/s of each (run it with --workers 1 and 2).
 
 PostgreSQL: a throwaway database with a unique name for each part on DJANGO_BENCH_POSTGRES (default
 the shared 127.0.0.1:5432), dropped after it; Redis: DJANGO_BENCH_REDIS (default
@@ -26,8 +31,10 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import io  # noqa: E402
 import itertools  # noqa: E402
 import os  # noqa: E402
+import random  # noqa: E402
 import re  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
@@ -43,6 +50,7 @@ import redis  # noqa: E402
 import requests  # noqa: E402
 from locust import HttpUser, SequentialTaskSet, between, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from bench.server import Server, machine, serve  # noqa: E402
 
@@ -51,12 +59,27 @@ SETTLE_SECONDS = 5  # for the last bio saves to reach their streams after the lo
 SPAWN_RATE = 10  # users started per second
 BLOCK = 20  # one-at-a-time requests of one page between two CPU readings
 RAMP_SECONDS = 3  # after the last user's set-up, for its stream to be subscribed
-# A workshop shares one IP address: allauth's per-IP signup and login limits must allow a room.
-ROOM_LIMITS = 'ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip"}\n'
+SATURATION_CLIENTS = 8  # clients asking without pauses: more than one worker answers at once
+# A workshop shares one IP address: allauth's per-IP limits must allow a room, and its per-email
+# limit on failed logins (5 in 5 minutes) a learner who fails one on purpose every round.
+ROOM_LIMITS = (
+    'ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "signup": "1000/m/ip", "login": "1000/m/ip",'
+    ' "login_failed": "1000/m/ip,100/300s/key"}\n'
+)
 # The flood runs against a small table, so retention has to choose whom to keep; the victim's
 # whole run (about 250 events) stays within its floor, so "erases none" is the check.
 FLOOD_TABLE = "FEED_MAX_EVENTS = 1000\nFEED_PRUNE_EVERY = 20\nFEED_VISITOR_EVENTS = 400\n"
-PAGES = ["home", "profile", "bio save", "playground", "playground op"]
+HISTORY_SAVES = 20  # bio saves before the pages part: a full panel, and a history page of 20
+
+
+def small_jpeg() -> bytes:
+    """A learner's avatar: a small photo, as a phone would send a thumbnail."""
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (200, 80, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+AVATAR = small_jpeg()
 
 
 @dataclass
@@ -125,11 +148,52 @@ def htmx(client: requests.Session) -> dict[str, str]:
     return {**csrf(client), "HX-Request": "true"}
 
 
-def sign_up(client: requests.Session, base: str) -> None:
+def sign_up(client: requests.Session, base: str) -> str:
+    """Sign up as a new person; their email."""
     client.get(f"{base}/accounts/signup/")
     email = f"{uuid.uuid4().hex[:12]}@example.com"
     data = {"email": email, "password1": PASSWORD, "password2": PASSWORD}
     client.post(f"{base}/accounts/signup/", data, headers=csrf(client))
+    return email
+
+
+def topics(client: requests.Session, base: str) -> list[str]:
+    """The ids of the topics the profile page offers."""
+    return re.findall(r'name="interests" value="(\d+)"', client.get(f"{base}/profile/").text)
+
+
+def log_out(client: requests.Session, base: str, **options: str) -> None:
+    client.post(f"{base}/accounts/logout/", headers=csrf(client), **options)
+
+
+def log_in(client: requests.Session, base: str, email: str, password: str, **options: str) -> None:
+    data = {"login": email, "password": password}
+    client.post(f"{base}/accounts/login/", data, headers=csrf(client), **options)
+
+
+def upload_avatar(client: requests.Session, base: str, **options: str) -> None:
+    files = {"avatar": ("me.jpg", AVATAR, "image/jpeg")}
+    client.post(f"{base}/profile/avatar/", files=files, headers=htmx(client), **options)
+
+
+def choose_interest(client: requests.Session, base: str, topic: str, **options: str) -> None:
+    client.post(f"{base}/profile/interests/", {"interests": topic}, headers=htmx(client), **options)
+
+
+def mid_walkthrough(base: str) -> requests.Session:
+    """A learner halfway through the walkthrough with a full feed: signed up, logged out, failed a
+    login, logged in, an avatar and an interest, then HISTORY_SAVES bio saves."""
+    client = requests.Session()
+    email = sign_up(client, base)
+    log_out(client, base)
+    log_in(client, base, email, "wrong")
+    log_in(client, base, email, PASSWORD)
+    upload_avatar(client, base)
+    choose_interest(client, base, topics(client, base)[0])
+    saves = Saves()
+    for _ in range(HISTORY_SAVES):
+        saves.save(client, f"{base}/profile/bio/")
+    return client
 
 
 def listen(client: requests.Session, stream_url: str, on_chain=None) -> None:
@@ -154,9 +218,9 @@ def listen(client: requests.Session, stream_url: str, on_chain=None) -> None:
 
 
 class ClickThrough(SequentialTaskSet):
-    """A person's round: home, profile, save the bio, the playground, one operation."""
+    """A learner's round after the walkthrough: home, profile, a bio save, the playground."""
 
-    wait_time = between(1, 3)
+    wait_time = between(0.5, 2)
 
     @task
     def home(self) -> None:
@@ -180,16 +244,30 @@ class ClickThrough(SequentialTaskSet):
         self.client.post("/playground/custom/", headers=htmx(self.client), name="playground op")
 
 
-class Visitor(HttpUser):
-    """One of the V visitors: signs up, opens its stream, then clicks through."""
+class Learner(HttpUser):
+    """One of the V learners: signs up, opens its stream, follows the walkthrough, clicks on.
+
+    The walkthrough is set-up, as signups are: its logins hash a password each (PBKDF2, about a
+    second of CPU on a busy machine), which a room does once, all at the start.
+    """
 
     tasks = [ClickThrough]
 
     def on_start(self) -> None:
         self.saves = Saves()
         tally.visitors.append(self.saves)
-        sign_up(self.client, self.host)
+        email = sign_up(self.client, self.host)
         gevent.spawn(listen, self.client, f"{self.host}/feed/stream/", self.saves.arrived)
+        for step in (
+            lambda: self.client.get("/", name="home"),
+            lambda: log_out(self.client, "", name="log out"),
+            lambda: log_in(self.client, "", email, "wrong", name="failed login"),
+            lambda: log_in(self.client, "", email, PASSWORD, name="log in"),
+            lambda: upload_avatar(self.client, "", name="avatar upload"),
+            lambda: choose_interest(self.client, "", topics(self.client, "")[0], name="interests"),
+        ):
+            gevent.sleep(random.uniform(0.5, 2))
+            step()
         tally.ready += 1
 
 
@@ -228,15 +306,12 @@ def url(server: Server) -> str:
 
 
 def one_at_a_time(server: Server, rounds: int) -> None:
-    """Home with a full feed against the 404 page: server CPU and wall time, and the weight.
+    """A learner's home page against the 404 page: server CPU and wall time, and the weights.
 
     Pages alternate in blocks of BLOCK requests, so CPU (counted in 10 ms ticks) is read per block.
     """
-    client = requests.Session()
     base = url(server)
-    client.get(f"{base}/accounts/signup/")
-    for _ in range(15):  # More requests than the panel shows: a full feed.
-        client.get(f"{base}/playground/")
+    client = mid_walkthrough(base)
     pages = {"home": "/", "404": "/no-such-page/"}
     cpu = dict.fromkeys(pages, 0.0)
     wall: dict[str, list[float]] = {name: [] for name in pages}
@@ -255,17 +330,46 @@ def one_at_a_time(server: Server, rounds: int) -> None:
             f"  {name:5} server CPU {cpu[name] / count * 1000:6.2f} ms/request,"
             f" wall p50 {statistics.median(wall[name]) * 1000:6.2f} ms"
         )
-    weight = len(client.get(f"{base}/").content)
     print(
         f"  home / 404: CPU {cpu['home'] / cpu['404']:.2f}x,"
         f" wall {statistics.median(wall['home']) / statistics.median(wall['404']):.2f}x"
-        f" (target ≤ 1.5x); home weighs {weight / 1024:.1f} KiB"
+        " (target ≤ 1.5x, moonshot 1.2x)"
     )
+    weights = {"home": "/", "404": "/no-such-page/", f"history ({HISTORY_SAVES} saves)": "/feed/"}
+    for name, path in weights.items():
+        print(f"  {name} weighs {len(client.get(f'{base}{path}').content) / 1000:.1f} KB")
+
+
+def ask_until(base: str, path: str, cookies, stop: float) -> int:
+    """Ask for one page, without pauses, until `stop`: how many answers came."""
+    client = requests.Session()
+    client.cookies.update(cookies)
+    answered = 0
+    while time.monotonic() < stop:
+        answered += client.get(f"{base}{path}").status_code in (200, 404)
+    return answered
+
+
+def saturation(server: Server, seconds: float) -> None:
+    """Page views/s of the learner's home page, then of the 404, with clients that never pause."""
+    base = url(server)
+    learner = mid_walkthrough(base)
+    rates = {}
+    for name, path in {"home": "/", "404": "/no-such-page/"}.items():
+        stop = time.monotonic() + seconds
+        clients = [
+            gevent.spawn(ask_until, base, path, learner.cookies, stop)
+            for _ in range(SATURATION_CLIENTS)
+        ]
+        gevent.joinall(clients)
+        rates[name] = sum(client.value for client in clients) / seconds
+        print(f"  {name:5} {rates[name]:6.1f} page views/s ({SATURATION_CLIENTS} clients)")
+    print(f"  home / 404: {rates['home'] / rates['404']:.2f} of the 404's rate")
 
 
 def classroom(server: Server, visitors: int, streams: int, seconds: float) -> None:
-    Visitor.fixed_count, IdleStream.fixed_count = visitors, streams
-    env = Environment(user_classes=[Visitor, IdleStream], host=url(server))
+    Learner.fixed_count, IdleStream.fixed_count = visitors, streams
+    env = Environment(user_classes=[Learner, IdleStream], host=url(server))
     env.create_local_runner().start(visitors + streams, spawn_rate=SPAWN_RATE)
     # Signups and first page loads are the set-up: figures count from when everyone is there.
     while tally.ready < visitors + streams:
@@ -422,7 +526,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=100, help="one-at-a-time requests per page")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL + Redis, not SQLite")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--parts", default="pages,classroom,flood", help="which parts to run")
+    parser.add_argument("--saturation-seconds", type=float, default=10)
+    parser.add_argument(
+        "--parts", default="pages,classroom,flood,saturation", help="which parts to run"
+    )
     args = parser.parse_args()
     options = ("--workers", str(args.workers), "--limit-concurrency", "2000")
     database = "PostgreSQL + Redis" if args.postgres else "SQLite"
@@ -453,6 +560,10 @@ def main() -> None:
             print(f"Flood for {args.flood_seconds:.0f} s ({table}):")
             flood(server, args.flood_seconds)
             server_warnings(server)
+    if "saturation" in parts:
+        with fresh_server() as server:
+            print(f"Saturation, {args.saturation_seconds:.0f} s per page:")
+            saturation(server, args.saturation_seconds)
 
 
 if __name__ == "__main__":
