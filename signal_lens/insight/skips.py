@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
@@ -26,7 +26,9 @@ from signal_lens.models import Family
 from signal_lens.muting import is_muted
 from signal_lens.naming.receivers import ReceiverInfo, describe, resolve_reference
 from signal_lens.naming.signal_names import SignalName
-from signal_lens.recording.chains import Send
+
+if TYPE_CHECKING:
+    from signal_lens.recording.chains import Send
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ def skipped_receivers(model: type[Model]) -> list[ReceiverInfo]:
     return found
 
 
-def _open(model: type[Model], method: str, name: str, module: str) -> Send | None:
+def _open(model: type[Model], method: str, name: str, module: str) -> "Send | None":
     """A record of the skip in the request or receiver being recorded, if any."""
     if is_muted() or _inside.get():
         return None
@@ -82,7 +84,7 @@ def _models_by_table() -> dict[str, type[Model]]:
     return {model._meta.db_table.lower(): model for model in apps.get_models()}
 
 
-def open_sql_write(sql: str) -> Send | None:
+def open_sql_write(sql: str) -> "Send | None":
     """A record of the receivers an INSERT or UPDATE written by hand skips, if it skips any.
 
     Called for every statement the host runs while installed: save()'s own writes return at the
@@ -137,7 +139,7 @@ def _saving_base(original: Callable[..., Any]) -> Callable[..., Any]:
     return save_base
 
 
-def close(send: Send | None, error: BaseException | None) -> None:
+def close(send: "Send | None", error: BaseException | None) -> None:
     """Finish the record of a skip, once the statement or method that skipped has run."""
     if send is None:
         return
