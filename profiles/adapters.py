@@ -1,6 +1,7 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth.models import AbstractBaseUser
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -11,3 +12,8 @@ class AccountAdapter(DefaultAccountAdapter):
         passed (one then failed on the unique username).
         """
         return uuid.uuid4().hex
+
+
+def user_display(user: AbstractBaseUser) -> str:
+    """How allauth's messages name a person ("Successfully signed in as ..."): by email."""
+    return user.email

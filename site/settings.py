@@ -196,6 +196,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 # Random usernames (nobody sees them): allauth's own, looked up first, collided under a race.
 ACCOUNT_ADAPTER = "profiles.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "profiles.adapters.user_display"
 # allauth's per-IP limits (login 30/m/ip, failed logins 10/m/ip,5/300s/key, signup 20/m/ip) stay
 # unless set: a workshop behind one address may need DJANGO_RATE_LIMIT_SIGNUP=200/m/ip.
 ACCOUNT_RATE_LIMITS = {

@@ -19,6 +19,16 @@ def test_signup_lands_logged_in_on_the_walkthrough(client, password):
     assert SESSION_KEY in client.session
 
 
+def test_signup_greets_the_person_by_email_not_by_the_random_username(client, password):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "bob@example.com", "password1": password, "password2": password},
+        follow=True,
+    )
+    [greeting] = [str(m) for m in response.context["messages"] if "signed in as" in str(m)]
+    assert greeting == "Successfully signed in as bob@example.com."
+
+
 def test_failed_login_says_so(client, user):
     response = client.post(
         "/accounts/login/", {"login": "alice@example.com", "password": "wrong-password"}

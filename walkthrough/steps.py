@@ -7,11 +7,14 @@ person in this browser) starts afresh; deleting the account ends the walkthrough
 
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.conf import settings
+from django.db.models import Max, Min, Q, Subquery
 
 from signal_lens.models import Event
-from signal_lens.store.reads import chain_end, first_fired, last_fired, same_chain
+from signal_lens.muting import muted
+from signal_lens.store.reads import events_for, matchable, sent
 
 
 @dataclass(frozen=True)
@@ -30,20 +33,22 @@ class Step:
     # Sends of the same request shown with the one that ticked the step: (signal, sender).
     shows: tuple[tuple[str, str | None], ...] = ()
 
-    def conditions(self) -> dict[str, Any]:
-        return {"sender": self.sender, "receiver": self.receiver, **self.args}
+    def sent(self) -> Q:
+        """The sends that tick this step."""
+        return sent(self.signal, sender=self.sender, receiver=self.receiver, **self.args)
 
 
 @dataclass(frozen=True)
 class Progress:
     step: Step
     number: int
-    event: Event | None  # The send that ticked the step.
+    event_id: int | None = None  # The send that ticked the step, and its request's chain.
+    chain: UUID | None = None
     rows: list[int] = field(default_factory=list)  # Event ids the feed highlights for it.
 
     @property
     def done(self) -> bool:
-        return self.event is not None
+        return self.event_id is not None
 
 
 @dataclass(frozen=True)
@@ -144,19 +149,71 @@ STEPS = [
 ]
 
 
+def last_step_send(visitor: str) -> int:
+    """The id of the visitor's newest send of a step's signal, 0 if none: progress changes only
+    with a new one (other requests, such as page views, tick nothing)."""
+    kinds = Q()
+    for step in STEPS:
+        kinds |= Q(signal=step.signal, sender=step.sender) if step.sender else Q(signal=step.signal)
+    with muted():
+        newest = events_for(visitor).filter(kinds).order_by("-id").values_list("id", flat=True)
+        return newest.first() or 0
+
+
+def _highlighted(step: Step, ticked: int, chain: UUID, sends: list[tuple]) -> list[int]:
+    """The ids of the sends shown with the one that ticked `step`: its own and its `shows`."""
+    return [
+        sent_id
+        for sent_id, sent_chain, signal, sender in sends
+        if sent_chain == chain
+        and (sent_id == ticked or (signal, sender) in step.shows or (signal, None) in step.shows)
+    ]
+
+
 def progress(visitor: str) -> Walkthrough:
-    """Each step with the send that ticked it, counted from the visitor's newest signup."""
-    signup = last_fired(visitor, STEPS[0].signal, **STEPS[0].conditions())
+    """Each step with the send that ticked it, counted from the visitor's newest signup.
+
+    Two queries however long the visitor's history: the first send of each step after the
+    signup's request, then the sends of their requests to highlight with them.
+    """
+    events = matchable(events_for(visitor))
+    signups = events.filter(STEPS[0].sent()).order_by("-id").values("chain")[:1]
     # The signup's own request logs the new user in: only what comes after it counts.
-    after = chain_end(signup) if signup is not None else None
+    after = Subquery(
+        events_for(visitor).filter(chain=Subquery(signups)).order_by("-id").values("id")[:1]
+    )
+    firsts = {
+        f"step{number}": Min("id", filter=step.sent() & Q(id__gt=after))
+        for number, step in enumerate(STEPS[1:], start=2)
+    }
+    with muted():
+        found = events.aggregate(step1=Max("id", filter=STEPS[0].sent()), **firsts)
+    ticked = [found_id for found_id in found.values() if found_id is not None]
+    shown = Q(pk__in=ticked)
+    for step in STEPS:
+        for signal, sender in step.shows:
+            shown |= Q(signal=signal, sender=sender) if sender else Q(signal=signal)
+    chains = Event.objects.filter(pk__in=ticked).values("chain")
+    with muted():
+        sends = (
+            list(
+                events_for(visitor)
+                .filter(shown, chain__in=chains)
+                .order_by("id")
+                .values_list("id", "chain", "signal", "sender")
+            )
+            if ticked
+            else []
+        )
+    chain_of = {sent_id: chain for sent_id, chain, *_ in sends}
     rows = []
     for number, step in enumerate(STEPS, start=1):
-        if after is None:
-            found = None
-        elif step.slug == SIGN_UP:
-            found = signup
-        else:
-            found = first_fired(visitor, step.signal, after=after, **step.conditions())
-        shown = same_chain(found, list(step.shows)) if found else []
-        rows.append(Progress(step, number, found, shown))
+        ticked_id = found[f"step{number}"]
+        if ticked_id is None:
+            rows.append(Progress(step, number))
+            continue
+        chain = chain_of[ticked_id]
+        rows.append(
+            Progress(step, number, ticked_id, chain, _highlighted(step, ticked_id, chain, sends))
+        )
     return Walkthrough(rows)

@@ -106,10 +106,6 @@ def poll(request: HttpRequest) -> HttpResponse:
     return render(request, "signal_lens/feed.html#poll", context)
 
 
-def _latest_id(visitor: str | None) -> int:
-    return reads.events_for(visitor).order_by("-id").values_list("id", flat=True).first() or 0
-
-
 @require_GET
 async def stream(request: HttpRequest) -> HttpResponse:
     """The live stream. Only ASGI can hold it open: elsewhere 204 sends the page to polling."""
@@ -129,7 +125,7 @@ async def stream(request: HttpRequest) -> HttpResponse:
     # A browser sends back the id it was given: anything else is ignored, as if absent.
     resumed = parse_id(request.headers.get("Last-Event-ID"))
     given = [found for found in (after, resumed) if found is not None]
-    after = max(given) if given else await read(_latest_id, visitor)
+    after = max(given) if given else await read(reads.last_event_id, visitor)
     response = StreamingHttpResponse(event_stream(visitor, after), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # Proxies such as nginx must not buffer the stream.

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 
 from signal_lens.models import Event, EventQuerySet
@@ -33,57 +34,40 @@ def events_for(visitor: str | None) -> EventQuerySet:
     return Event.objects.for_visitor(visitor) if visitor else Event.objects.none()
 
 
-def _matching(
-    visitor: str,
-    signal: str,
-    *,
-    sender: str | None = None,
-    receiver: str | None = None,
-    after: int = 0,
-    newest: bool = False,
-    **args: Any,
-) -> Event | None:
-    events = events_for(visitor).filter(signal=signal, id__gt=after)
-    events = events.order_by("-id" if newest else "id")
-    if sender is not None:
-        events = events.filter(sender=sender)
-    with muted():
-        for event in events:
-            if receiver is not None and not event.ran(receiver):
-                continue
-            if all(event.args.get(key) == value for key, value in args.items()):
-                return event
-    return None
-
-
-def first_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
-    """The visitor's oldest send of `signal` after event id `after` matching every condition.
+def sent(signal: str, *, sender: str | None = None, receiver: str | None = None, **args: Any) -> Q:
+    """The sends of `signal` matching every condition, as a filter on events_for()'s rows.
 
     `receiver` must have answered it (by qualified or short name); remaining keywords must equal
     its recorded arguments.
     """
+    wanted = Q(signal=signal)
+    if sender is not None:
+        wanted &= Q(sender=sender)
+    if receiver is not None:
+        # Either name is a whole JSON string in the record: text search works on every database.
+        wanted &= Q(receivers_text__contains=f'"{receiver}"')
+    return wanted & Q(**{f"args__{key}": value for key, value in args.items()})
+
+
+def matchable(events: EventQuerySet) -> EventQuerySet:
+    """Events that sent() filters can read: the receivers' record as text, for their names."""
+    return events.alias(receivers_text=Cast("receivers", TextField()))
+
+
+def _matching(visitor: str, signal: str, *, after: int = 0, newest: bool = False, **conditions):
+    events = matchable(events_for(visitor)).filter(sent(signal, **conditions), id__gt=after)
+    with muted():
+        return events.order_by("-id" if newest else "id").first()
+
+
+def first_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
+    """The visitor's oldest send of `signal` after event id `after` matching sent()'s conditions."""
     return _matching(visitor, signal, **conditions)
 
 
 def last_fired(visitor: str, signal: str, **conditions: Any) -> Event | None:
     """The visitor's newest send of `signal` matching every condition (as first_fired)."""
     return _matching(visitor, signal, newest=True, **conditions)
-
-
-def same_chain(event: Event, sends: list[tuple[str, str | None]]) -> list[int]:
-    """The ids of the sends in the chain of `event` of these (signal, sender or None), in order."""
-    wanted = Q(pk=event.pk)
-    for signal, sender in sends:
-        wanted |= Q(signal=signal, sender=sender) if sender else Q(signal=signal)
-    with muted():
-        events = Event.objects.filter(wanted, chain=event.chain).order_by("id")
-        return list(events.values_list("id", flat=True))
-
-
-def chain_end(event: Event) -> int:
-    """The id of the last event of the chain this event belongs to."""
-    with muted():
-        return Event.objects.filter(chain=event.chain).aggregate(end=Max("id"))["end"]
 
 
 @dataclass(frozen=True)
@@ -132,10 +116,10 @@ def heads_after(
     return _heads(events if until is None else events.filter(id__lte=until), "last", limit)
 
 
-def last_event_id() -> int:
-    """The newest event id of the whole table, 0 when empty."""
+def last_event_id(visitor: str | None = EVERYONE) -> int:
+    """The newest event id of a visitor (by default of the whole table), 0 when none."""
     with muted():
-        return Event.objects.aggregate(last=Max("id"))["last"] or 0
+        return events_for(visitor).order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def chain_events_of(ids: list[UUID]) -> list[Event]:
