@@ -6,8 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from signal_lens.conf import feed_setting
-from signal_lens.store.reads import visitor_of
-from signal_lens.store.skipped import latest_inside
+from signal_lens.store.reads import latest_inside, visitor_of
 from walkthrough.steps import last_step_send, progress
 
 

@@ -17,9 +17,8 @@ import logging
 from time import perf_counter
 from typing import Any
 
-from signal_lens.context import current_call
+from signal_lens.context import current_call, is_muted
 from signal_lens.insight import skips
-from signal_lens.muting import is_muted
 
 logger = logging.getLogger(__name__)
 

@@ -21,10 +21,9 @@ from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.dispatch.dispatcher import NONE_ID, _make_id
 
-from signal_lens.context import current_call, current_chain
+from signal_lens.context import current_call, is_muted, recording_into
 from signal_lens.models import Family
-from signal_lens.muting import is_muted
-from signal_lens.naming.receivers import ReceiverInfo, describe, resolve_reference
+from signal_lens.naming.receivers import ReceiverInfo, describe, live_connections
 from signal_lens.naming.signal_names import SignalName
 
 if TYPE_CHECKING:
@@ -50,12 +49,8 @@ def skipped_receivers(model: type[Model]) -> list[ReceiverInfo]:
         if not signal.has_listeners(model):
             continue
         sender_key = _make_id(model)
-        with signal.lock:
-            entries = list(signal.receivers)
-        for (_receiver_key, key), reference, _sender_ref, _is_async in entries:
-            receiver = resolve_reference(reference)
-            if receiver is not None and key in (NONE_ID, sender_key):
-                found.append(describe(receiver))
+        connected = live_connections(signal)
+        found += [describe(c.receiver) for c in connected if c.sender_key in (NONE_ID, sender_key)]
     return found
 
 
@@ -63,8 +58,7 @@ def _open(model: type[Model], method: str, name: str, module: str) -> "Send | No
     """A record of the skip in the request or receiver being recorded, if any."""
     if is_muted() or _inside.get():
         return None
-    call = current_call.get()
-    chain = call.send.chain if call is not None else current_chain.get()
+    call, chain = recording_into()
     if chain is None or chain.ignored:
         return None
     receivers = skipped_receivers(model)

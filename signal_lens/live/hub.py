@@ -21,9 +21,9 @@ from typing import Any
 from django.db import connections, router
 
 from signal_lens.conf import STREAM_BATCH, feed_setting
+from signal_lens.context import muted
 from signal_lens.live.fragments import Fragment, fragments
 from signal_lens.models import Event
-from signal_lens.muting import muted
 from signal_lens.store import notify, reads
 from signal_lens.store.pooling import release_pooled
 

@@ -2,7 +2,6 @@
 
 from uuid import UUID
 
-from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     Http404,
@@ -19,15 +18,32 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from signal_lens.conf import STREAM_BATCH, feed_setting
-from signal_lens.http import is_htmx, parse_id
 from signal_lens.live.fragments import fragments
 from signal_lens.live.hub import get_hub, read
 from signal_lens.live.stream import event_stream
 from signal_lens.naming.receivers import describe
 from signal_lens.pages import receivers_map, stats, waterfall
 from signal_lens.pages.panel import EVERYONE_KEY, panel_context, viewer
-from signal_lens.pages.sources import live_receiver, source_lines
+from signal_lens.pages.receivers_map import live_receiver, source_lines
+from signal_lens.pages.visitors import set_feed_cookie
 from signal_lens.store import reads, tree
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (its HX-Request header), as django-htmx's `request.htmx`
+    says, without making the host install django-htmx's middleware."""
+    return request.headers.get("HX-Request") == "true"
+
+
+# 18 digits always fit a 64-bit key; Unicode digits ("²") and 4,300-digit numbers never reach int().
+ID_DIGITS = 18
+
+
+def parse_id(value: object) -> int | None:
+    """A database id sent by a client, or None unless it is ASCII digits of a sane length."""
+    strict = isinstance(value, str) and len(value) <= ID_DIGITS and value.isascii()
+    return int(value) if strict and value.isdigit() else None
+
 
 TOO_MANY_STREAMS = "This browser already has as many live feeds open as it may: this page polls."
 
@@ -73,14 +89,7 @@ def choose_internals(request: HttpRequest) -> HttpResponse:
     response = (
         _redrawn_panel(request) if is_htmx(request) else HttpResponseRedirect(_back_to(request))
     )
-    response.set_cookie(
-        cookie,
-        choice,
-        max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-    )
+    set_feed_cookie(response, cookie, choice)
     return response
 
 

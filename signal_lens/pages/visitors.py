@@ -62,17 +62,25 @@ def owner_token(user: Any) -> str:
     return salted_hmac(SALT, str(user.pk), algorithm="sha256").hexdigest()[:20]
 
 
+def set_feed_cookie(response: HttpResponseBase, name: str, value: str, salt: str = "") -> None:
+    """Set one of the feed's cookies (signed when given a salt): kept FEED_COOKIE_MAX_AGE,
+    sent only to this site, never read by scripts."""
+    options = {
+        "max_age": feed_setting("FEED_COOKIE_MAX_AGE"),
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": settings.SESSION_COOKIE_SECURE,
+    }
+    if salt:
+        response.set_signed_cookie(name, value, salt=salt, **options)
+    else:
+        response.set_cookie(name, value, **options)
+
+
 def remember(response: HttpResponseBase, cookie: Cookie) -> None:
     value = cookie.visitor + (f":{cookie.owner}" if cookie.owner else "")
-    response.set_signed_cookie(
-        feed_setting("FEED_COOKIE_NAME"),
-        value + (f"/{cookie.parked}" if cookie.parked else ""),
-        salt=SALT,
-        max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+    value += f"/{cookie.parked}" if cookie.parked else ""
+    set_feed_cookie(response, feed_setting("FEED_COOKIE_NAME"), value, SALT)
 
 
 def start_own_feed(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:

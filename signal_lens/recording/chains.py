@@ -13,8 +13,7 @@ from django.utils import timezone
 from signal_lens.conf import PATH_LENGTH
 from signal_lens.insight import hooks
 from signal_lens.models import Origin
-from signal_lens.naming.labels import error_text
-from signal_lens.naming.privacy import safe_args, summarise
+from signal_lens.naming.privacy import error_text, safe_args, summarise
 from signal_lens.naming.receivers import ReceiverInfo
 from signal_lens.naming.signal_names import name_of, sender_label
 from signal_lens.recording.paths import redact_path

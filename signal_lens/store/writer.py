@@ -46,8 +46,8 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Field
 
 from signal_lens.conf import feed_setting
+from signal_lens.context import muted
 from signal_lens.models import Event
-from signal_lens.muting import muted
 from signal_lens.store import notify
 from signal_lens.store.pooling import release_pooled
 from signal_lens.store.retention import prune
