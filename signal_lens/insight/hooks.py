@@ -14,6 +14,7 @@ from django.db import connections
 
 from signal_lens.conf import feed_setting
 from signal_lens.insight import query_counts, tracing, transactions
+from signal_lens.reporting import report
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def begin_send(send: Any, named: dict[str, Any]) -> SendProbe | None:
         atomic = [database.alias for database in _thread_databases() if database.in_atomic_block]
         return SendProbe(atomic, named.get("raw") is True, span)
     except Exception:
-        logger.exception("signal_lens: could not probe a send")
+        report(logger, "signal_lens: could not probe a send")
         return None
 
 
@@ -100,7 +101,7 @@ def finish_send(send: Any) -> None:
             counts = {"django.signal.receivers": len(send.calls)}
             tracing.end(send.probe.span, outcome, send.error, **counts)
     except Exception:
-        logger.exception("signal_lens: could not finish probing a send")
+        report(logger, "signal_lens: could not finish probing a send")
 
 
 def send_facts(send: Any) -> dict[str, Any]:
@@ -128,7 +129,7 @@ def begin_call(call: Any) -> CallProbe | None:
             commits.start(_thread_databases())
         return CallProbe(counter, commits, span)
     except Exception:
-        logger.exception("signal_lens: could not probe a receiver")
+        report(logger, "signal_lens: could not probe a receiver")
         return None
 
 
@@ -142,7 +143,7 @@ def finish_call(call: Any) -> None:
         queries = probe.counter.count if probe.counter is not None else 0
         tracing.end(probe.span, call.outcome, call.error, **{"django.signal.queries": queries})
     except Exception:
-        logger.exception("signal_lens: could not finish probing a receiver")
+        report(logger, "signal_lens: could not finish probing a receiver")
 
 
 def call_facts(call: Any) -> dict[str, Any]:

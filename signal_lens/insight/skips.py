@@ -25,6 +25,7 @@ from signal_lens.context import current_call, is_muted, recording_into
 from signal_lens.models import Family
 from signal_lens.naming.receivers import ReceiverInfo, describe, live_connections
 from signal_lens.naming.signal_names import SignalName
+from signal_lens.reporting import report
 
 if TYPE_CHECKING:
     from signal_lens.recording.chains import Send
@@ -105,7 +106,7 @@ def _watching(method: str) -> Callable[..., Any]:
         try:
             send = _open(self.model, method, f"{method}()", "django.db.models.QuerySet")
         except Exception:
-            logger.exception("signal_lens: could not record the receivers %s() skipped", method)
+            report(logger, "signal_lens: could not record the receivers %s() skipped", method)
             send = None
         token = _inside.set(True)
         try:
@@ -140,7 +141,7 @@ def close(send: "Send | None", error: BaseException | None) -> None:
     try:
         send.finish(error)
     except Exception:
-        logger.exception("signal_lens: could not finish recording skipped receivers")
+        report(logger, "signal_lens: could not finish recording skipped receivers")
 
 
 def install() -> None:

@@ -24,6 +24,7 @@ from signal_lens.conf import STREAM_BATCH, feed_setting
 from signal_lens.context import muted
 from signal_lens.live.fragments import Fragment, fragments
 from signal_lens.models import Event
+from signal_lens.reporting import report
 from signal_lens.store import notify, reads
 from signal_lens.store.pooling import release_pooled
 
@@ -164,7 +165,7 @@ class Hub:
                         latest, found, behind = await read(_new_fragments, latest, self._interest())
                         self._hand_out(found)
                 except Exception:
-                    logger.exception("signal_lens: the stream watcher could not read events")
+                    report(logger, "signal_lens: the stream watcher could not read events")
                 if behind:
                     continue  # A burst of writes: read the rest before waiting.
                 with suppress(TimeoutError):

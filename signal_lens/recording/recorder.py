@@ -24,6 +24,7 @@ from signal_lens.models import Origin
 from signal_lens.naming.receivers import describe
 from signal_lens.recording.chains import Call, Chain, Send
 from signal_lens.recording.paths import is_ignored_path
+from signal_lens.reporting import report
 from signal_lens.store import writer
 
 logger = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ def _fold_instance() -> None:
         try:
             chain.fold_instance(call)
         except Exception:
-            logger.exception("signal_lens: could not count a model instance")
+            report(logger, "signal_lens: could not count a model instance")
 
 
 def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Send | None:
@@ -170,7 +171,7 @@ def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Se
         _opening.set(send)
         return send
     except Exception:
-        logger.exception("signal_lens: could not record a send of %r", signal)
+        report(logger, "signal_lens: could not record a send of %r", signal)
         if signal is request_finished:
             writer.forget(current_chain.get())
             current_chain.set(None)  # Never let a broken request's chain adopt later sends.
@@ -196,7 +197,7 @@ def end(signal: Signal, send: Send, error: BaseException | None) -> Chain | None
         chain.complete = True
         return chain
     except Exception:
-        logger.exception("signal_lens: could not finish recording a send")
+        report(logger, "signal_lens: could not finish recording a send")
         return None
 
 
@@ -210,7 +211,7 @@ def _live_receivers(self: Signal, sender: Any) -> tuple[list[Any], list[Any]]:
         timed_sync = [_TimedSync(r, send.add_call(describe(r), False)) for r in sync_receivers]
         timed_async = [_TimedAsync(r, send.add_call(describe(r), True)) for r in async_receivers]
     except Exception:
-        logger.exception("signal_lens: could not time the receivers of %r", self)
+        report(logger, "signal_lens: could not time the receivers of %r", self)
         send.calls.clear()
         return sync_receivers, async_receivers
     return timed_sync, timed_async

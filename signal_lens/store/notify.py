@@ -12,6 +12,7 @@ from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
 from signal_lens.conf import feed_setting
+from signal_lens.reporting import report
 
 logger = logging.getLogger(__name__)
 
@@ -66,5 +67,6 @@ async def listen(alias: str, poke: Callable[[], None]) -> None:
                 async for _notify in listening.notifies():
                     poke()
         except psycopg.Error:
-            logger.warning("signal_lens: LISTEN failed; polling until it reconnects", exc_info=True)
+            message = "signal_lens: LISTEN failed; polling until it reconnects"
+            report(logger, message, level=logging.WARNING)
             await asyncio.sleep(feed_setting("FEED_POLL_SECONDS") * 5)
