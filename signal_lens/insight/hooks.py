@@ -76,16 +76,11 @@ class CallProbe:
         self.counter, self.commits, self.span = counter, commits, span
 
 
-def is_skip(send: Any) -> bool:
-    """Whether a record is of save receivers a write skipped (insight/skips.py), not a send."""
-    return not send.method.startswith(("send", "asend"))
-
-
 def begin_send(send: Any, named: dict[str, Any]) -> SendProbe | None:
     try:
         parent = send.parent.probe if send.parent is not None else None
         span = None
-        if not is_skip(send):
+        if not send.skipped:
             span = tracing.start_send(send, parent.span if parent is not None else None)
         atomic = [database.alias for database in _thread_databases() if database.in_atomic_block]
         return SendProbe(atomic, named.get("raw") is True, span)
@@ -109,7 +104,7 @@ def send_facts(send: Any) -> dict[str, Any]:
     record of the save receivers a write skipped."""
     probe = send.probe
     facts: dict[str, Any] = {"atomic": probe.atomic} if probe is not None and probe.atomic else {}
-    if is_skip(send):
+    if send.skipped:
         facts["skipped"] = len(send.calls)
     return facts
 

@@ -65,13 +65,7 @@ def _open(model: type[Model], method: str, name: str, module: str) -> "Send | No
     receivers = skipped_receivers(model)
     if not receivers:
         return None
-    send = chain.add(post_save, model, {}, method, call)
-    send.name = SignalName(name, module, Family.MODEL)
-    count = len(receivers)
-    send.summary = f"no signal sent: {count} receiver{'s' if count > 1 else ''} skipped"
-    for info in receivers:
-        send.add_call(info, False).outcome = "skipped"
-    return send
+    return chain.add_skip(model, SignalName(name, module, Family.MODEL), receivers, method, call)
 
 
 @functools.cache

@@ -61,9 +61,9 @@ CONFIGURED_NAMES = {alias: str(db.get("NAME") or "") for alias, db in settings.D
 
 
 class Recorded(Protocol):
-    """What the writer needs of a completed chain (feed.chains.Chain): its rows, built late."""
+    """What the writer needs of a completed chain (recording.chains.Chain): its rows, built late."""
 
-    def records(self) -> list[dict[str, Any]]: ...
+    def drain(self) -> list[dict[str, Any]]: ...
 
 
 class Adoption(NamedTuple):
@@ -422,7 +422,7 @@ def write(batch: list[Recorded]) -> None:
         return
     with muted():
         try:
-            chains = [chain.records() for chain in batch]
+            chains = [chain.drain() for chain in batch]
         except Exception:
             counts["failed"] += len(batch)
             _report("signal_lens: could not build %d chains", len(batch), exc_info=True)
