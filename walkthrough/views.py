@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from signal_lens.conf import feed_setting
-from signal_lens.store.reads import latest_inside, visitor_of
+from signal_lens.pages.visitors import visitor_of
+from signal_lens.store.reads import latest_inside
 from walkthrough.steps import last_step_send, progress
 
 

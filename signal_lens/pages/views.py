@@ -25,7 +25,7 @@ from signal_lens.naming.receivers import describe
 from signal_lens.pages import receivers_map, stats, waterfall
 from signal_lens.pages.panel import EVERYONE_KEY, panel_context, viewer
 from signal_lens.pages.receivers_map import live_receiver, source_lines
-from signal_lens.pages.visitors import set_feed_cookie
+from signal_lens.pages.visitors import set_feed_cookie, visitor_of
 from signal_lens.store import reads, tree
 
 
@@ -64,11 +64,12 @@ def panel(request: HttpRequest) -> HttpResponse:
     return _page(request, "signal_lens/feed.html", context)
 
 
-def _redrawn_panel(request: HttpRequest) -> HttpResponse:
+def _redrawn_panel(request: HttpRequest, internals: bool | None = None) -> HttpResponse:
     """The panel again after a switch, as it was: beside a page, or a page of the history."""
     history = request.POST.get("history") == "1"
     before = parse_id(request.POST.get("before"))
-    return render(request, "signal_lens/feed.html#panel", panel_context(request, history, before))
+    context = panel_context(request, history, before, internals)
+    return render(request, "signal_lens/feed.html#panel", context)
 
 
 def _back_to(request: HttpRequest) -> str:
@@ -83,13 +84,12 @@ def _back_to(request: HttpRequest) -> str:
 @require_POST
 def choose_internals(request: HttpRequest) -> HttpResponse:
     """Show or fold Django's plumbing; the choice is kept in a cookie for a year."""
-    choice = "1" if request.POST.get("show") == "1" else "0"
-    cookie = feed_setting("FEED_INTERNALS_COOKIE")
-    request.COOKIES[cookie] = choice  # The panel drawn now reads it as the next page will.
-    response = (
-        _redrawn_panel(request) if is_htmx(request) else HttpResponseRedirect(_back_to(request))
-    )
-    set_feed_cookie(response, cookie, choice)
+    show = request.POST.get("show") == "1"
+    if is_htmx(request):
+        response = _redrawn_panel(request, internals=show)
+    else:
+        response = HttpResponseRedirect(_back_to(request))
+    set_feed_cookie(response, feed_setting("FEED_INTERNALS_COOKIE"), "1" if show else "0")
     return response
 
 
@@ -120,7 +120,7 @@ async def stream(request: HttpRequest) -> HttpResponse:
     """The live stream. Only ASGI can hold it open: elsewhere 204 sends the page to polling."""
     if not isinstance(request, ASGIRequest):
         return HttpResponse(status=204)
-    visitor: str | None = reads.visitor_of(request)
+    visitor: str | None = visitor_of(request)
     if request.GET.get("scope") == "all":
         user = await request.auser()
         if not user.is_staff:

@@ -1,8 +1,9 @@
 """Reading the feed: what a visitor (or staff, for everyone) may see. Other apps start here.
 
-For example, this browser's first signup after event id `after` (the walkthrough's steps)::
+For example, this browser's first signup after event id `after` (the walkthrough's steps), with
+pages.visitors.visitor_of(request) for `visitor`::
 
-    first_fired(visitor_of(request), "post_save", sender="auth.User",
+    first_fired(visitor, "post_save", sender="auth.User",
                 receiver="create_profile", after=after, created=True)
 """
 
@@ -12,7 +13,6 @@ from uuid import UUID
 
 from django.db.models import Count, Max, Q, TextField
 from django.db.models.functions import Cast
-from django.http import HttpRequest
 
 from signal_lens.context import muted
 from signal_lens.models import Event, EventQuerySet
@@ -34,11 +34,6 @@ def is_plumbing(signal: str, sender: str) -> bool:
 def lesson() -> Q:
     """Events that are not plumbing, as a filter."""
     return ~(Q(signal__in=PLUMBING_SIGNALS) | Q(sender__in=PLUMBING_SENDERS))
-
-
-def visitor_of(request: HttpRequest) -> str:
-    """The feed's id for the browser that sent this request (FeedMiddleware sets it)."""
-    return getattr(request, "feed_visitor", "")
 
 
 def events_for(visitor: str | None) -> EventQuerySet:
