@@ -1,6 +1,9 @@
+from collections.abc import Iterator
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.html import Element, parse_html
 
 from profiles.models import Topic
 from signal_lens.models import Event
@@ -12,10 +15,31 @@ from walkthrough.steps import STEPS
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def elements(node: Element | str) -> Iterator[Element]:
+    """Every element of a parsed fragment, in document order."""
+    if isinstance(node, Element):
+        yield node
+        for child in node.children:
+            yield from elements(child)
+
+
+def text(node: Element | str) -> str:
+    return node if isinstance(node, str) else " ".join(text(child) for child in node.children)
+
+
 def done_steps(client: Client) -> list[str]:
-    """The slugs of the steps the home page shows as done."""
+    """The slugs of the steps listed as done: a list item whose accessible name, from its
+    aria-labelledby, is the step's title and "(done)", as a screen reader announces it."""
     html = client.get("/walkthrough/steps/", headers={"HX-Request": "true"}).content.decode()
-    return [part.split('"')[0] for part in html.split('class="step step-done" data-step="')[1:]]
+    found = [(element, dict(element.attributes)) for element in elements(parse_html(html))]
+    by_id = {attributes["id"]: element for element, attributes in found if "id" in attributes}
+    names = [
+        " ".join(text(by_id[label]) for label in attributes["aria-labelledby"].split())
+        for element, attributes in found
+        if element.name == "li" and "aria-labelledby" in attributes
+    ]
+    slugs = {f"{step.title} (done)": step.slug for step in STEPS}
+    return [slugs[name] for name in names if name in slugs]
 
 
 def test_new_visitor_has_nothing_done(client):

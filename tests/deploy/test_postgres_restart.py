@@ -34,8 +34,11 @@ def postgres_tool(name: str) -> str:
 
 
 @pytest.fixture
-def private_postgres() -> Iterator[tuple[str, Callable[[float], tuple[float, float]]]]:
-    """A throwaway PostgreSQL cluster: its database URL, and a function that stops it for a while.
+def private_postgres() -> Iterator[
+    tuple[str, Callable[[Callable[[float], None]], tuple[float, float]]]
+]:
+    """A throwaway PostgreSQL cluster: its database URL, and a function that stops it, calls
+    `while_down` with when it went, and starts it again.
 
     initdb refuses to run as root, so as root the cluster belongs to the postgres user.
     """
@@ -59,11 +62,12 @@ def private_postgres() -> Iterator[tuple[str, Callable[[float], tuple[float, flo
     subprocess.run(initdb, check=True, capture_output=True)
     subprocess.run([*pg_ctl, "-o", options, "-w", "start"], check=True, capture_output=True)
 
-    def restart(down_for: float) -> tuple[float, float]:
-        """Stop the server (ending every connection), wait, start it; when it went, when back."""
+    def restart(while_down: Callable[[float], None]) -> tuple[float, float]:
+        """Stop the server (ending every connection), call `while_down`, start it; when it went,
+        when it was back."""
         went = time.monotonic()
         subprocess.run([*pg_ctl, "-m", "fast", "-w", "stop"], check=True, capture_output=True)
-        time.sleep(down_for)
+        while_down(went)
         subprocess.run([*pg_ctl, "-o", options, "-w", "start"], check=True, capture_output=True)
         return went, time.monotonic()
 
@@ -79,28 +83,47 @@ def private_postgres() -> Iterator[tuple[str, Callable[[float], tuple[float, flo
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def steady_traffic(url: str, stop_at: threading.Event) -> list[tuple[float, float, bool]]:
-    """CLIENTS threads requesting pages until told to stop: (start, end, succeeded) of each."""
-    outcomes: list[tuple[float, float, bool]] = []
+class Traffic:
+    """CLIENTS threads requesting pages until stopped; each outcome (start, end, succeeded) is
+    noted as it comes, and a test waits on the outcomes rather than for a while."""
 
-    def client(number: int) -> None:
-        while not stop_at.is_set():
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.outcomes: list[tuple[float, float, bool]] = []
+        self.noted = threading.Condition()
+        self.stopping = threading.Event()
+        self.threads = [threading.Thread(target=self.client) for _ in range(CLIENTS)]
+
+    def client(self) -> None:
+        while not self.stopping.is_set():
             started = time.monotonic()
             try:
-                path = PATHS[len(outcomes) % len(PATHS)]
-                ok = urllib.request.urlopen(f"{url}{path}", timeout=10).status == 200
+                path = PATHS[len(self.outcomes) % len(PATHS)]
+                ok = urllib.request.urlopen(f"{self.url}{path}", timeout=10).status == 200
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 ok = False
-            outcomes.append((started, time.monotonic(), ok))
-            time.sleep(0.05)
+            with self.noted:
+                self.outcomes.append((started, time.monotonic(), ok))
+                self.noted.notify_all()
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    stop_at.wait()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    def until(self, seen: Callable[[list[tuple[float, float, bool]]], bool]) -> None:
+        """Block until the outcomes so far satisfy `seen` (a minute at most)."""
+        with self.noted:
+            assert self.noted.wait_for(lambda: seen(self.outcomes), 60), self.outcomes[-10:]
+
+    def tried_since(self, moment: float) -> None:
+        """Block until CLIENTS requests begun since `moment` have ended (one a client, if fair)."""
+        self.until(lambda seen: sum(start > moment for start, _, _ in seen) >= CLIENTS)
+
+    def __enter__(self) -> "Traffic":
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
 
 
 def test_requests_fail_only_while_postgres_is_down(private_postgres, tmp_path):
@@ -109,17 +132,12 @@ def test_requests_fail_only_while_postgres_is_down(private_postgres, tmp_path):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     migrate(env)
     url, _, server = start_uvicorn(env, tmp_path / "uvicorn.log", "--workers", "2")
-    stop_at, outcomes = threading.Event(), []
-    traffic = threading.Thread(target=lambda: outcomes.extend(steady_traffic(url, stop_at)))
     try:
-        traffic.start()
-        time.sleep(3)
-        went, back = restart(2.0)
-        time.sleep(4)
+        with Traffic(url) as traffic:
+            traffic.until(lambda seen: sum(ok for *_, ok in seen) >= CLIENTS)  # Served.
+            went, back = restart(traffic.tried_since)
+            traffic.until(lambda seen: any(ok for start, _, ok in seen if start > back))
     finally:
-        stop_at.set()
-        traffic.join()
         stop(server)
-    failed = [(start, end) for start, end, ok in outcomes if not ok]
+    failed = [(start, end) for start, end, ok in traffic.outcomes if not ok]
     assert all(start < back and end > went for start, end in failed)  # Each overlaps the outage.
-    assert any(ok for start, _, ok in outcomes if start > back)

@@ -11,6 +11,7 @@ from django.dispatch import Signal
 from signal_lens.context import muted
 from signal_lens.models import Event
 from signal_lens.store import writer
+from tests.helpers import WAIT_AT_MOST
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -130,11 +131,6 @@ async def counts_users_async(sender, **kwargs):
     await User.objects.filter(is_staff=True).aexists()
 
 
-async def waits_without_querying(sender, **kwargs):
-    """An async receiver that runs beside the other and queries nothing."""
-    await asyncio.sleep(0.01)
-
-
 def test_an_async_receivers_queries_are_counted(attach):
     attach(queried, counts_users_async)
     async_to_sync(queried.asend)(sender="test")
@@ -144,12 +140,22 @@ def test_an_async_receivers_queries_are_counted(attach):
 
 
 def test_async_receivers_running_together_keep_their_own_counts(attach):
-    attach(queried, counts_users_async)
+    counted = asyncio.Event()
+
+    async def counts_then_lets_go(sender, **kwargs):
+        await counts_users_async(sender)
+        counted.set()
+
+    async def waits_without_querying(sender, **kwargs):
+        """An async receiver still running, and querying nothing, while the other one queries."""
+        await asyncio.wait_for(counted.wait(), WAIT_AT_MOST)
+
+    attach(queried, counts_then_lets_go)
     attach(queried, waits_without_querying)
     async_to_sync(queried.asend)(sender="test")
     writer.flush()
     receivers = Event.objects.filter(signal="queried").latest("id").receivers
     assert {each["short"]: each["queries"] for each in receivers} == {
-        "counts_users_async": 2,
+        "counts_then_lets_go": 2,
         "waits_without_querying": 0,
     }

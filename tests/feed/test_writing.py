@@ -6,7 +6,9 @@ import logging
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.signals import user_logged_in
@@ -22,7 +24,7 @@ from signal_lens.recording.chains import Chain
 from signal_lens.recording.recorder import process_label
 from signal_lens.store import writer
 from signal_lens.store.retention import prune
-from tests.helpers import feed_visitor, ping
+from tests.helpers import AN_HOUR, WAIT_AT_MOST, feed_visitor, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -183,47 +185,52 @@ def test_retention_drops_events_older_than_the_maximum_age():
     assert list(Event.objects.filter(signal="ping").values_list("sender", flat=True)) == ["new"]
 
 
-def seconds_until_written(sender: str, limit: float = 5.0) -> float:
-    """How long until the ping from `sender` is in the table, polled without flushing."""
-    started = time.monotonic()
-    while not Event.objects.filter(signal="ping", sender=sender).exists():
-        assert time.monotonic() - started < limit, f"{sender} never written"
-        time.sleep(0.01)
-    return time.monotonic() - started
+@pytest.fixture
+def writer_clock() -> Iterator[SimpleNamespace]:
+    """The writer's clock, `ahead` of the real one by as much as the test moves it on."""
+    clock = SimpleNamespace(ahead=0.0)
+    with pytest.MonkeyPatch.context() as patched:
+        moved = SimpleNamespace(monotonic=lambda: time.monotonic() + clock.ahead)
+        patched.setattr(writer, "time", moved)
+        yield clock
+    writer.flush()  # Its last write on the real clock again.
 
 
-def test_after_a_quiet_spell_a_chain_is_written_at_once_even_while_a_request_runs(settings):
-    settings.FEED_WRITE_INTERVAL_SECONDS = 1.0
-    writer.flush()  # Caught up with what earlier tests and migrations left.
+def test_after_a_quiet_spell_a_chain_is_written_at_once_even_while_a_request_runs(
+    settings, writes, writer_clock
+):
+    settings.FEED_WRITE_INTERVAL_SECONDS = AN_HOUR
+    ping.send(sender="first")
+    writes.wait_for_ping("first")  # The writer's last write before the spell.
+    writer_clock.ahead = AN_HOUR + 1  # Quiet: the last write is a spell ago.
     writer.expect(running := Chain(Origin.REQUEST, "GET", "/slow/"))
-    time.sleep(1.0)  # Quiet: whatever earlier tests wrote is a spell ago.
     ping.send(sender="alone")
-    assert seconds_until_written("alone") < 0.5
+    writes.wait_for_ping("alone")
     writer.forget(running)
 
 
-def test_with_no_other_request_running_a_chain_is_written_at_once(settings):
-    settings.FEED_WRITE_INTERVAL_SECONDS = 2.0
-    writer.flush()  # Caught up with what earlier tests and migrations left.
+def test_with_no_other_request_running_a_chain_is_written_at_once(settings, writes):
+    settings.FEED_WRITE_INTERVAL_SECONDS = AN_HOUR
     ping.send(sender="first")
-    seconds_until_written("first")
+    writes.wait_for_ping("first")
     ping.send(sender="second")
-    assert seconds_until_written("second") < 1.0
+    writes.wait_for_ping("second")
+    assert not writes.held.is_set()
 
 
-def test_while_a_request_runs_chains_wait_for_the_next_write_together(settings):
-    settings.FEED_WRITE_INTERVAL_SECONDS = 2.0
-    writer.flush()  # Caught up with what earlier tests and migrations left.
+def test_while_a_request_runs_chains_wait_for_the_next_write_together(settings, writes):
+    settings.FEED_WRITE_INTERVAL_SECONDS = AN_HOUR
     ping.send(sender="first")
-    seconds_until_written("first")
+    writes.wait_for_ping("first")
     running = Chain(Origin.REQUEST, "GET", "/slow/")  # Begun, as request_started does.
     writer.expect(running)
     ping.send(sender="second")
     ping.send(sender="third")
-    time.sleep(0.5)
+    assert writes.held.wait(WAIT_AT_MOST)
     assert not Event.objects.filter(signal="ping", sender__in=["second", "third"]).exists()
     writer.forget(running)
-    seconds_until_written("second")
+    writes.wait_for_ping("third")
+    assert ["second", "third"] in writes.inserted
     written = Event.objects.filter(signal="ping").order_by("id")
     assert [event.sender for event in written] == ["first", "second", "third"]
 
@@ -254,9 +261,8 @@ def test_a_written_chain_is_freed_without_the_cycle_collector(attach):
         gc.enable()
 
 
-def test_a_request_being_handled_makes_other_chains_wait_for_it(settings, attach):
-    settings.FEED_WRITE_INTERVAL_SECONDS = 2.0
-    writer.flush()  # Caught up with what earlier tests and migrations left.
+def test_a_request_being_handled_makes_other_chains_wait_for_it(settings, attach, writes):
+    settings.FEED_WRITE_INTERVAL_SECONDS = AN_HOUR
     entered, release = threading.Event(), threading.Event()
 
     def blocks(sender, **kwargs):
@@ -266,27 +272,28 @@ def test_a_request_being_handled_makes_other_chains_wait_for_it(settings, attach
 
     attach(experiment, blocks)
     ping.send(sender="first")
-    seconds_until_written("first")
+    writes.wait_for_ping("first")
     request = threading.Thread(target=lambda: Client().post("/playground/custom/"))
     request.start()
     try:
         assert entered.wait(5)
         ping.send(sender="second")
-        time.sleep(0.5)
+        assert writes.held.wait(WAIT_AT_MOST)
         assert not Event.objects.filter(signal="ping", sender="second").exists()
     finally:
         release.set()
         request.join()
-    seconds_until_written("second")
+    writes.wait_for_ping("second")
 
 
-def test_a_request_whose_recording_broke_holds_no_chain_back(settings, client, monkeypatch):
-    settings.FEED_WRITE_INTERVAL_SECONDS = 2.0
+def test_a_request_whose_recording_broke_holds_no_chain_back(settings, client, monkeypatch, writes):
+    settings.FEED_WRITE_INTERVAL_SECONDS = AN_HOUR
     with monkeypatch.context() as patched:
         patched.setattr("signal_lens.recording.chains.summarise", lambda *args, **kwargs: 1 / 0)
         assert client.get("/").status_code == 200
     writer.flush()
     ping.send(sender="first")
-    seconds_until_written("first")
+    writes.wait_for_ping("first")
     ping.send(sender="second")
-    assert seconds_until_written("second") < 1.0
+    writes.wait_for_ping("second")
+    assert not writes.held.is_set()
