@@ -32,17 +32,21 @@ def migrate(env: dict[str, str]) -> None:
 
 
 def start_uvicorn(
-    env: dict[str, str], log: Path, *options: str
+    env: dict[str, str], log: Path, *options: str, graceful_timeout: int | None = 1
 ) -> tuple[str, int, subprocess.Popen]:
     """Serve the site on a free port with this environment; its output goes to `log`.
 
-    Returns the site's URL, its port and the process; `options` go to uvicorn.
+    Returns the site's URL, its port and the process; `options` go to uvicorn, and
+    `graceful_timeout` to its --timeout-graceful-shutdown (None: uvicorn's default, no limit).
     """
     port = free_port()
+    graceful = [f"--timeout-graceful-shutdown={graceful_timeout}"]
+    if graceful_timeout is None:
+        graceful = []
     with log.open("w") as out:
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--app-dir", "site", "asgi:application",
-             "--port", str(port), "--timeout-graceful-shutdown", "1", *options],
+             "--port", str(port), *graceful, *options],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     wait_for_port(port, server, log)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("scope/", views.choose_scope, name="scope"),
     path("internals/", views.choose_internals, name="internals"),
     path("requests/<uuid:chain_id>/", views.chain, name="chain"),
+    path("requests/<uuid:chain_id>/details/", views.chain_details, name="chain_details"),
     path("receivers/", views.receivers, name="receivers"),
     path("receivers/source/", views.source, name="source"),
 ]

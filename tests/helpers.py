@@ -2,10 +2,12 @@
 
 import asyncio
 import threading
+from collections.abc import Iterator
 
 import pytest
 from django.dispatch import Signal
 from django.test import Client, RequestFactory
+from django.test.html import Element, parse_html
 
 from profiles.receivers import create_profile
 from signal_lens.conf import feed_setting
@@ -51,6 +53,27 @@ def feed_visitor(client: Client) -> str:
     request = RequestFactory().get("/")
     request.COOKIES[name] = client.cookies[name].value
     return visitor_from_cookie(request)
+
+
+def elements(node: Element | str) -> Iterator[Element]:
+    """Every element of a parsed fragment, in document order."""
+    if isinstance(node, Element):
+        yield node
+        for child in node.children:
+            yield from elements(child)
+
+
+def text(node: Element | str) -> str:
+    return node if isinstance(node, str) else " ".join(text(child) for child in node.children)
+
+
+def list_items(html: str, label: str) -> list[Element]:
+    """The items of the list named `label` (its aria-label), as a screen reader finds them; none
+    when the page has no such list."""
+    for element in elements(parse_html(html)):
+        if element.name in ("ol", "ul") and dict(element.attributes).get("aria-label") == label:
+            return [item for item in element.children if isinstance(item, Element)]
+    return []
 
 
 class Writes:

@@ -1,12 +1,10 @@
-import re
-
 import pytest
 from django.test import Client
 
 from playground.models import SandboxNote
 from playground.operations import MAX_NOTES
 from signal_lens.models import Event
-from tests.helpers import feed_visitor
+from tests.helpers import elements, feed_visitor, list_items, text
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +16,16 @@ def run(client: Client, slug: str) -> str:
 
 
 def signals_shown(html: str) -> list[str]:
-    """The signal names the result lists, in order."""
-    return re.findall(r'<li class="sent-signal[^"]*">.*?<code>(\w+)</code>', html, re.S)
+    """The signal names the result lists, in order: each item's first code."""
+    return [
+        text(next(element for element in elements(item) if element.name == "code"))
+        for item in list_items(html, "Signals sent")
+    ]
 
 
 def test_page_lists_every_operation(client):
     response = client.get("/playground/")
-    assert response.content.count(b'class="operation"') == 11
+    assert len(list_items(response.content.decode(), "Operations")) == 11
 
 
 def test_save_shows_pre_and_post_save(client):

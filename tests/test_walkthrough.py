@@ -1,30 +1,16 @@
-from collections.abc import Iterator
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.test.html import Element, parse_html
+from django.test.html import parse_html
 
 from profiles.models import Topic
 from signal_lens.models import Event
 from tests import images
-from tests.helpers import FeedClient
+from tests.helpers import FeedClient, elements, text
 from walkthrough.steps import STEPS
 
 # Steps tick from written events, which need real commits.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def elements(node: Element | str) -> Iterator[Element]:
-    """Every element of a parsed fragment, in document order."""
-    if isinstance(node, Element):
-        yield node
-        for child in node.children:
-            yield from elements(child)
-
-
-def text(node: Element | str) -> str:
-    return node if isinstance(node, str) else " ".join(text(child) for child in node.children)
 
 
 def done_steps(client: Client) -> list[str]:

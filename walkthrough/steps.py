@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Max, Min, Q, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 
 from signal_lens.context import muted
 from signal_lens.models import Event
@@ -149,15 +149,24 @@ STEPS = [
 ]
 
 
-def last_step_send(visitor: str) -> int:
-    """The id of the visitor's newest send of a step's signal, 0 if none: progress changes only
-    with a new one (other requests, such as page views, tick nothing)."""
+def _step_kinds() -> Q:
+    """Sends of a step's signal and sender, whatever their arguments: plain columns, quick."""
     kinds = Q()
     for step in STEPS:
         kinds |= Q(signal=step.signal, sender=step.sender) if step.sender else Q(signal=step.signal)
+    return kinds
+
+
+def sends_since(visitor: str, seen: int) -> tuple[int, bool]:
+    """The visitor's newest event id after `seen` (else `seen`), and whether any of those events
+    sends a step's signal: only then may progress have changed. It reads only the new events."""
     with muted():
-        newest = events_for(visitor).filter(kinds).order_by("-id").values_list("id", flat=True)
-        return newest.first() or 0
+        found = (
+            events_for(visitor)
+            .filter(id__gt=seen)
+            .aggregate(newest=Max("id"), steps=Count("id", filter=_step_kinds()))
+        )
+    return found["newest"] or seen, bool(found["steps"])
 
 
 def _highlighted(step: Step, ticked: int, chain: UUID, sends: list[tuple]) -> list[int]:
@@ -170,24 +179,37 @@ def _highlighted(step: Step, ticked: int, chain: UUID, sends: list[tuple]) -> li
     ]
 
 
-def progress(visitor: str) -> Walkthrough:
-    """Each step with the send that ticked it, counted from the visitor's newest signup.
-
-    Two queries however long the visitor's history: the first send of each step after the
-    signup's request, then the sends of their requests to highlight with them.
-    """
-    events = matchable(events_for(visitor))
-    signups = events.filter(STEPS[0].sent()).order_by("-id").values("chain")[:1]
-    # The signup's own request logs the new user in: only what comes after it counts.
-    after = Subquery(
-        events_for(visitor).filter(chain=Subquery(signups)).order_by("-id").values("id")[:1]
-    )
-    firsts = {
+def _firsts_after(after: int) -> dict[str, Min]:
+    """The first send of each step but the signup after event id `after`, as aggregates."""
+    return {
         f"step{number}": Min("id", filter=step.sent() & Q(id__gt=after))
         for number, step in enumerate(STEPS[1:], start=2)
     }
+
+
+def progress(visitor: str) -> Walkthrough:
+    """Each step with the send that ticked it, counted from the visitor's newest signup.
+
+    Three queries however long the visitor's history: the newest signup and the end of its
+    request, the first send of each step after it, then the sends of their requests to highlight.
+    Only sends of a step's signal are read past their columns.
+    """
+    # The JSON of the receivers and arguments is read only for sends of a step's signal.
+    events = matchable(events_for(visitor).filter(_step_kinds()))
+    # The signup's own request logs the new user in: only what comes after its end counts.
+    chain_end = Event.objects.filter(chain=OuterRef("chain")).order_by("-id").values("id")[:1]
     with muted():
-        found = events.aggregate(step1=Max("id", filter=STEPS[0].sent()), **firsts)
+        signup = (
+            events.filter(STEPS[0].sent())
+            .order_by("-id")
+            .values("id", end=Subquery(chain_end))
+            .first()
+        )
+        found = (
+            {"step1": signup["id"], **events.aggregate(**_firsts_after(signup["end"]))}
+            if signup
+            else {}
+        )
     ticked = [found_id for found_id in found.values() if found_id is not None]
     shown = Q(pk__in=ticked)
     for step in STEPS:
@@ -197,8 +219,8 @@ def progress(visitor: str) -> Walkthrough:
     with muted():
         sends = (
             list(
-                events_for(visitor)
-                .filter(shown, chain__in=chains)
+                # By chain (its index), not by visitor: the ticked sends are the visitor's.
+                Event.objects.filter(shown, chain__in=chains)
                 .order_by("id")
                 .values_list("id", "chain", "signal", "sender")
             )
@@ -208,7 +230,7 @@ def progress(visitor: str) -> Walkthrough:
     chain_of = {sent_id: chain for sent_id, chain, *_ in sends}
     rows = []
     for number, step in enumerate(STEPS, start=1):
-        ticked_id = found[f"step{number}"]
+        ticked_id = found.get(f"step{number}")
         if ticked_id is None:
             rows.append(Progress(step, number))
             continue

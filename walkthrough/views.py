@@ -3,41 +3,47 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from signal_lens.conf import feed_setting
 from signal_lens.pages.visitors import visitor_of
 from signal_lens.store.reads import latest_inside
-from walkthrough.steps import last_step_send, progress
+from walkthrough.steps import progress, sends_since
+
+STEPS = "walkthrough/home.html#steps"
 
 
-def _state(visitor: str) -> dict[str, Any]:
-    """The visitor's progress, worked out again only once a new send may have ticked a step.
+def steps_html(visitor: str) -> str:
+    """The visitor's steps, drawn again only once a new send may have ticked one.
 
-    Pages and the steps' refreshes in between read it from the cache, for one query.
+    Pages and the steps' refreshes in between read only the events written since (one query)
+    and take the drawing from the cache.
     """
-    key = f"walkthrough:{visitor}:{last_step_send(visitor)}"
-    state = cache.get(key)
-    if state is None:
+    key = f"walkthrough:{visitor}"
+    state: dict[str, Any] | None = cache.get(key)
+    seen = state["seen"] if state else 0
+    newest, ticked = sends_since(visitor, seen)
+    if state is None or ticked:
         # record_login saves the profile with update(): the log-in step names what that skipped.
-        state = {
+        context = {
             "walkthrough": progress(visitor),
             "login_skipped": latest_inside(visitor, "record_login"),
         }
+        state = {"html": render_to_string(STEPS, context)}
+    if state.get("seen") != newest:
+        state["seen"] = newest
         cache.set(key, state, timeout=feed_setting("FEED_MAX_AGE_SECONDS"))
-    return state
-
-
-def _render(request: HttpRequest, template: str) -> HttpResponse:
-    return render(request, template, _state(visitor_of(request)))
+    return mark_safe(state["html"])  # The template escaped every value.
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return _render(request, "walkthrough/home.html")
+    return render(request, "walkthrough/home.html", {"steps": steps_html(visitor_of(request))})
 
 
 @require_GET
 def steps(request: HttpRequest) -> HttpResponse:
     """The steps alone, refreshed whenever the visitor's feed shows new signals."""
-    return _render(request, "walkthrough/home.html#steps")
+    return HttpResponse(steps_html(visitor_of(request)))

@@ -9,6 +9,7 @@ panel around the fragments, never inside them, so every visitor shares one drawi
 
 import functools
 import hashlib
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from signal_lens.store.tree import ChainView, group_chains
 
 TEMPLATE = "signal_lens/feed.html"
 _drawing = threading.Lock()
+BLANKS = re.compile(r"\s*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ def render(chain: ChainView) -> SafeString:
     """Draw one chain; only fragments() calls it, for chains missing from the cache."""
     with muted():
         html = render_to_string(f"{TEMPLATE}#chain", {"chain": chain})
-    return mark_safe(html)  # The template escaped every value.
+    # The template's indentation and blank lines are a third of it: one line break is as good.
+    return mark_safe(BLANKS.sub("\n", html))  # The template escaped every value.
 
 
 def _draw_missing(heads: list[ChainHead], keys: dict[UUID, str]) -> dict[str, str]:

@@ -10,15 +10,19 @@ slow the reads of another's.
 """
 
 import asyncio
+import functools
 import logging
+import signal
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
+from types import FrameType
 from typing import Any
 
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 
 from signal_lens.conf import STREAM_BATCH, feed_setting
 from signal_lens.context import muted
@@ -32,6 +36,56 @@ logger = logging.getLogger(__name__)
 _reader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="feed-reader")
 _hubs: dict[asyncio.AbstractEventLoop, "Hub"] = {}
 _hubs_lock = threading.Lock()
+_stop_signals_chained = False
+
+
+class Outage:
+    """The live feed's database failing: one line when it starts, one with counts when it is back.
+
+    A killed connection used to log a traceback for each failed read and each LISTEN retry.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.started: float | None = None
+        self.failing: set[str] = set()
+        self.failures: Counter[str] = Counter()
+
+    def failed(self, what: str, error: Exception) -> None:
+        """One of `what` (reads, LISTEN connections) failed."""
+        with self.lock:
+            self.failing.add(what)
+            self.failures[what] += 1
+            if self.started is not None:
+                return
+            self.started = time.monotonic()
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        logger.warning(
+            "signal_lens: the live feed lost its database (%s: %s); streams retry until it is back",
+            type(error).__name__,
+            first_line,
+        )
+
+    def worked(self, what: str) -> None:
+        """One of `what` worked: the outage ends once everything that failed works again."""
+        with self.lock:
+            if what not in self.failing:
+                return
+            self.failing.discard(what)
+            if self.failing or self.started is None:
+                return
+            lasted, failures = time.monotonic() - self.started, self.failures
+            self.started, self.failures = None, Counter()
+        counts = ", ".join(f"{what} {count}" for what, count in sorted(failures.items()))
+        logger.warning(
+            "signal_lens: the live feed's database is back after %.1f s (failed meanwhile: %s)",
+            lasted,
+            counts,
+        )
+
+
+_outage = Outage()
+READS, LISTENS = "reads", "LISTEN connections"
 
 
 async def read[T](function: Callable[..., T], *args: Any) -> T:
@@ -42,14 +96,18 @@ async def read[T](function: Callable[..., T], *args: Any) -> T:
 def _guarded[T](function: Callable[..., T], args: tuple[Any, ...]) -> T:
     try:
         with muted():
-            return function(*args)
-    except Exception:
+            found = function(*args)
+    except Exception as error:
         # A broken connection must not stay cached in this long-lived thread.
         for connection in connections.all(initialized_only=True):
             connection.close()
+        if isinstance(error, DatabaseError):
+            _outage.failed(READS, error)
         raise
     finally:
         release_pooled()
+    _outage.worked(READS)
+    return found
 
 
 # A chain handed to a stream: its last event id (the SSE id) and its SSE message.
@@ -69,6 +127,13 @@ class Subscription:
         # Set when the client reads slower than chains arrive: the stream ends, the browser
         # resumes from its Last-Event-ID, and nothing waits in memory meanwhile.
         self.lagging = False
+        # Set when the server is stopping: the stream ends at once and the browser resumes
+        # from its Last-Event-ID on the next server.
+        self.stopping = False
+
+    def stop(self) -> None:
+        self.stopping = True
+        self.ready.set()
 
     def offer(self, last_id: int, message: str) -> None:
         if last_id <= self.after:
@@ -110,18 +175,27 @@ class Hub:
         self.streams: Counter[str | None] = Counter()
         self.poked = asyncio.Event()
         self.watcher: asyncio.Task | None = None
+        self.stopping = False
 
     def is_full(self, visitor: str | None) -> bool:
         """Whether this visitor already holds as many streams as it may."""
         return self.streams[visitor] >= feed_setting("FEED_STREAMS_PER_VISITOR")
 
     @contextmanager
-    def subscribe(self, visitor: str | None, after: int) -> Iterator[Subscription]:
+    def subscribe(self, visitor: str | None, after: int, top: int) -> Iterator[Subscription]:
+        """Hand this visitor's chains after `after` to a new subscription, from now on.
+
+        `top` is the newest event id, read before the stream catches up: a watcher started now
+        begins there, so no chain written between the stream's catch-up and the watcher's first
+        read is skipped.
+        """
         subscription = Subscription(visitor, after)
         self.subscriptions.add(subscription)
         self.streams[visitor] += 1
+        if self.stopping:
+            subscription.stop()
         if self.watcher is None or self.watcher.done():
-            self.watcher = self.loop.create_task(self._watch())
+            self.watcher = self.loop.create_task(self._watch(top))
         try:
             yield subscription
         finally:
@@ -131,8 +205,19 @@ class Hub:
                 self.watcher.cancel()
                 self.watcher = None
 
+    def stop(self) -> None:
+        """End every stream, and each one opened from now on: the server is stopping."""
+        self.stopping = True
+        for subscription in self.subscriptions:
+            subscription.stop()
+
     def poke(self) -> None:
         self.loop.call_soon_threadsafe(self.poked.set)
+
+    def _heard(self) -> None:
+        """LISTEN works: it has just connected, or another process wrote."""
+        _outage.worked(LISTENS)
+        self.poked.set()
 
     def _interest(self) -> frozenset[str] | None:
         """The visitors whose chains some stream wants; None when a stream wants every chain."""
@@ -148,22 +233,22 @@ class Hub:
             for fragment in mine or ():
                 subscription.offer(fragment.head.last_id, fragment.message)
 
-    async def _watch(self) -> None:
+    async def _watch(self, latest: int) -> None:
         alias = _postgres_alias()
         listener = None
         if alias is not None:
-            listener = self.loop.create_task(notify.listen(alias, self.poked.set))
-        latest: int | None = None
+            listener = self.loop.create_task(
+                notify.listen(alias, self._heard, functools.partial(_outage.failed, LISTENS))
+            )
         try:
             while True:
                 behind = False
                 try:
-                    if latest is None:
-                        latest = await read(reads.last_event_id)
-                    else:
-                        found: list[Fragment]
-                        latest, found, behind = await read(_new_fragments, latest, self._interest())
-                        self._hand_out(found)
+                    found: list[Fragment]
+                    latest, found, behind = await read(_new_fragments, latest, self._interest())
+                    self._hand_out(found)
+                except DatabaseError:
+                    pass  # Told once per outage by read(); the next round retries.
                 except Exception:
                     report(logger, "signal_lens: the stream watcher could not read events")
                 if behind:
@@ -189,7 +274,40 @@ def get_hub() -> Hub:
             del _hubs[stale]
         if loop not in _hubs:
             _hubs[loop] = Hub(loop)
+            _chain_stop_signals()
         return _hubs[loop]
+
+
+def stop_streams() -> None:
+    """End every open stream in this process, as its server stops (safe in a signal handler)."""
+    for each in list(_hubs.values()):  # No lock: the signal may have interrupted its holder.
+        with suppress(RuntimeError):  # A closed loop has no streams left.
+            each.loop.call_soon_threadsafe(each.stop)
+
+
+def _on_stop_signal(previous: Any, signum: int, frame: FrameType | None) -> None:
+    stop_streams()
+    if callable(previous):
+        previous(signum, frame)
+    elif previous == signal.SIG_DFL:
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+
+
+def _chain_stop_signals() -> None:
+    """Once per process, end the streams on SIGTERM and SIGINT before the server's own handler.
+
+    uvicorn waits for open responses before it stops, and a stream lasts ten minutes: without
+    this, a server with streams open stops only after its graceful timeout, cutting them.
+    """
+    global _stop_signals_chained
+    if _stop_signals_chained or threading.current_thread() is not threading.main_thread():
+        return
+    _stop_signals_chained = True
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(signum)
+        if previous is not None and previous != signal.SIG_IGN:
+            signal.signal(signum, functools.partial(_on_stop_signal, previous))
 
 
 def wake_local() -> None:

@@ -151,6 +151,15 @@ def chain(request: HttpRequest, chain_id: UUID) -> HttpResponse:
 
 
 @require_GET
+def chain_details(request: HttpRequest, chain_id: UUID) -> HttpResponse:
+    """A chain's details (arguments, receivers' files, SQL), loaded when the visitor opens them."""
+    found = tree.chain_for(viewer(request), chain_id)
+    if found is None:
+        raise Http404("No such request in your feed.")
+    return render(request, "signal_lens/feed.html#details", {"chain": found})
+
+
+@require_GET
 def receivers(request: HttpRequest) -> HttpResponse:
     """Every signal with the receivers connected to it right now, and how each has run."""
     order = request.GET.get("order")

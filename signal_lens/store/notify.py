@@ -5,16 +5,12 @@ registers what to wake with `on_written()` and runs `listen()` to hear other pro
 """
 
 import asyncio
-import logging
 from collections.abc import Callable
 
 from django.db import connections
 from django.db.backends.utils import CursorWrapper
 
 from signal_lens.conf import feed_setting
-from signal_lens.reporting import report
-
-logger = logging.getLogger(__name__)
 
 CHANNEL = "signal_lab_feed"
 _callbacks: list[Callable[[], None]] = []
@@ -52,8 +48,9 @@ def _conninfo(alias: str) -> str:
     return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in params.items() if v})
 
 
-async def listen(alias: str, poke: Callable[[], None]) -> None:
-    """Call `poke` on every NOTIFY from any process's writes, reconnecting when LISTEN fails."""
+async def listen(alias: str, poke: Callable[[], None], failed: Callable[[Exception], None]) -> None:
+    """Call `poke` once listening and on every NOTIFY from any process's writes; when LISTEN
+    fails, call `failed` with the error and reconnect (streams are polled for meanwhile)."""
     # Imported here: a project on SQLite or MySQL needs no PostgreSQL driver.
     import psycopg
 
@@ -66,7 +63,6 @@ async def listen(alias: str, poke: Callable[[], None]) -> None:
                 poke()  # Anything written while we were not listening.
                 async for _notify in listening.notifies():
                     poke()
-        except psycopg.Error:
-            message = "signal_lens: LISTEN failed; polling until it reconnects"
-            report(logger, message, level=logging.WARNING)
+        except psycopg.Error as error:
+            failed(error)
             await asyncio.sleep(feed_setting("FEED_POLL_SECONDS") * 5)

@@ -436,6 +436,9 @@ def write(batch: list[Recorded]) -> None:
             return
         except Exception:
             connection.close()  # Reconnect rather than reuse a broken connection.
+            if _writable(alias) is None:  # The runner closed or dropped its test database.
+                counts["skipped"] += len(batch)
+                return
             written = _write_one_by_one(connection, chains)
         counts["written"] += written
         if written and next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
@@ -491,7 +494,8 @@ def _prune(alias: str) -> None:
 
 def _writable(alias: str) -> BaseDatabaseWrapper | None:
     """This thread's connection to the events' database, or None where writing would disturb the
-    host: a database with no name yet, or an in-memory SQLite one (a test database)."""
+    host: a database with no name yet, an in-memory SQLite one, or a test database the runner has
+    closed to us or dropped."""
     connection = connections[alias]
     name = connection.settings_dict["NAME"]
     if not name or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
@@ -499,7 +503,22 @@ def _writable(alias: str) -> BaseDatabaseWrapper | None:
     if connection.connection is not None and _opened_on.get(alias) != name:
         connection.close()  # Opened before the runner renamed the database: it points elsewhere.
     _opened_on[alias] = name
+    if name != CONFIGURED_NAMES.get(alias) and not _test_database_open(connection):
+        return None
     return connection
+
+
+def _test_database_open(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the runner lets us into its test database now: pytest-django forbids access
+    between tests, and the runner drops the database at the end while chains may be queued."""
+    if connection.vendor == "sqlite" and not os.path.exists(connection.settings_dict["NAME"]):
+        return False  # Connecting would create an empty file where the runner deleted its own.
+    try:
+        with muted():  # Connecting sends connection_created, which must not record a chain.
+            connection.ensure_connection()
+    except Exception:
+        return False
+    return True
 
 
 def _commit(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> None:

@@ -20,10 +20,11 @@ def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
     expect(profile_created).to_be_visible()
     show_details(signup)
     details = user_created.locator(":scope > .event-details")
-    create_profile = details.locator("li.receiver").filter(has_text="create_profile")
-    expect(create_profile.locator(".receiver-where")).to_have_text(CREATE_PROFILE_AT)
+    receivers = details.get_by_role("list", name="Receivers").get_by_role("listitem")
+    create_profile = receivers.filter(has_text="create_profile")
+    expect(create_profile.get_by_text(CREATE_PROFILE_AT, exact=True)).to_be_visible()
     create_profile.get_by_role("button", name="source").click()
-    expect(create_profile.locator(".source-code")).to_contain_text("def create_profile(")
+    expect(create_profile.get_by_role("figure")).to_contain_text("def create_profile(")
     profile_created.scroll_into_view_if_needed()
     screenshot("signup-tree")
 
@@ -51,13 +52,16 @@ def test_the_waterfall_and_the_receivers_map(page: Page, screenshot):
     signup = chain(page, "POST /accounts/signup/")
     signup.get_by_role("link", name="POST /accounts/signup/").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("POST /accounts/signup/")
-    expect(page.locator(".wf-row").filter(has_text="create_profile").first).to_be_visible()
+    waterfall = page.get_by_role("list", name="Signals and receivers on one time scale")
+    expect(
+        waterfall.get_by_role("listitem").filter(has_text="create_profile").first
+    ).to_be_visible()
     screenshot("waterfall")
 
     page.get_by_role("link", name="Every signal and its receivers").click()
-    card = page.locator(".signal-card").filter(has=page.get_by_role("heading", name="post_save"))
+    card = page.get_by_role("article").filter(has=page.get_by_role("heading", name="post_save"))
     card.get_by_role("button", name=CREATE_PROFILE_AT).click()
-    expect(card.locator(".source-code")).to_contain_text("def create_profile(")
+    expect(card.get_by_role("figure")).to_contain_text("def create_profile(")
     screenshot("receivers-map")
 
 

@@ -71,7 +71,7 @@ def test_no_page_scrolls_sideways(sized_page: Page, email: str, screenshot):
     open_feed(page)
     show_details(signup)
     signup.get_by_role("button", name="source").first.click()
-    expect(signup.locator(".source-code").first).to_be_visible()
+    expect(signup.get_by_role("figure").first).to_be_visible()
     assert overflow(page) <= 0, "the feed's details and source are wider than the window"
     screenshot("profile-feed-details")
     signup.get_by_role("link", name="POST /accounts/signup/").click()
@@ -80,7 +80,7 @@ def test_no_page_scrolls_sideways(sized_page: Page, email: str, screenshot):
     screenshot("waterfall")
     page.goto("/feed/receivers/")
     page.get_by_role("button", name="profiles/receivers.py").first.click()
-    expect(page.locator(".source-code").first).to_be_visible()
+    expect(page.get_by_role("figure").first).to_be_visible()
     assert overflow(page) <= 0, "the receivers map is wider than the window"
     screenshot("receivers-map")
 
@@ -94,8 +94,8 @@ def test_source_is_a_toggle_showing_one_copy(sized_page: Page):
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "false")
     toggle.click()
-    expect(page.locator(".source-code")).to_have_count(1)
-    expect(page.locator(".source-code")).to_be_visible()
+    expect(page.get_by_role("figure")).to_have_count(1)
+    expect(page.get_by_role("figure")).to_be_visible()
 
 
 def test_focus_stays_on_the_profile_control_that_ran(sized_page: Page, email: str):

@@ -18,3 +18,16 @@ def row_texts(html: str) -> list[str]:
 def chain_fragments(html: str) -> list[str]:
     """The HTML of each chain the panel lists."""
     return CHAIN.findall(html)
+
+
+DETAILS_URL = re.compile(r'hx-get="(/feed/requests/[0-9a-f-]+/details/)"')
+SLOT = '<div class="event-details" id="details-'
+
+
+def opened(client, html: str) -> str:
+    """A page's HTML with every chain's Details opened: each row's details in its empty slot."""
+    for url in DETAILS_URL.findall(html):
+        for block in client.get(url).content.decode().split(SLOT)[1:]:
+            event_id = block.split('"', 1)[0]
+            html = html.replace(f'{SLOT}{event_id}"></div>', SLOT + block.strip())
+    return html

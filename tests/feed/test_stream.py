@@ -8,6 +8,7 @@ from django.core.asgi import get_asgi_application
 
 from signal_lens.live import hub
 from signal_lens.live.fragments import sse_message
+from signal_lens.live.stream import RECONNECT
 from signal_lens.models import Event
 from tests.feed.sse import chain_ids, read_until, stream_client
 from tests.helpers import FeedClient, feed_visitor
@@ -109,6 +110,16 @@ def test_streams_end_after_their_maximum_age(visitor_client, settings):
         return [chunk async for chunk in response.streaming_content]
 
     assert async_to_sync(scenario)() == [b"retry: 2000\n\n"]
+
+
+def test_a_stopping_server_ends_its_streams_with_a_reconnect(visitor_client):
+    async def scenario():
+        response = await stream_client(visitor_client).get("/feed/stream/")
+        await read_until(response.streaming_content, lambda text: "retry:" in text)
+        hub.get_hub().stop()
+        return [chunk async for chunk in response.streaming_content]
+
+    assert async_to_sync(scenario)() == [RECONNECT.encode()]
 
 
 def test_the_stream_ends_cleanly_when_the_client_goes_away(visitor_client):

@@ -9,7 +9,7 @@ from signal_lens.conf import feed_setting
 from signal_lens.models import Event
 from signal_lens.naming.signal_names import named_signals
 from signal_lens.pages import glossary
-from tests.feed.rows import chain_fragments, row_texts
+from tests.feed.rows import chain_fragments, opened, row_texts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,7 +56,7 @@ def test_the_two_user_logged_in_say_which_module_sent_them(signed_up):
 
 def test_pk_set_names_the_topics_beside_their_ids(signed_up, topic):
     signed_up.post("/profile/interests/", {"interests": [topic.pk]})
-    assert f"<dd>Signals (#{topic.pk})</dd>" in feed_page(signed_up)
+    assert f"<dd>Signals (#{topic.pk})</dd>" in opened(signed_up, feed_page(signed_up))
 
 
 def test_one_topic_is_one_topic(signed_up, topic):
@@ -65,7 +65,7 @@ def test_one_topic_is_one_topic(signed_up, topic):
 
 
 def test_built_in_signals_link_to_their_entry_in_djangos_docs(signed_up):
-    html = feed_page(signed_up)
+    html = opened(signed_up, feed_page(signed_up))
     assert f'href="{DOCS}ref/signals/#django.db.models.signals.post_save"' in html
     assert f'href="{DOCS}ref/contrib/auth/#django.contrib.auth.signals.user_logged_in"' in html
 

@@ -155,3 +155,28 @@ def test_drawing_the_feed_records_nothing_of_its_own(signed_up):
 
     first = events_of_one_page_view()
     assert events_of_one_page_view() == first  # The panel now shows one request more.
+
+
+def test_a_chains_rows_come_without_their_details(signed_up):
+    content = signed_up.get("/feed/").content.decode()
+    assert "create_profile" in content and CREATE_PROFILE_AT not in content
+
+
+def test_a_chains_details_load_into_its_rows(signed_up):
+    content = signed_up.get(f"/feed/requests/{signup_chain(signed_up)}/details/").content.decode()
+    assert CREATE_PROFILE_AT in content
+    slots = re.findall(r'id="(details-\d+)" hx-swap-oob="true"', content)
+    assert slots and all(
+        f'id="{slot}"' in signed_up.get("/feed/").content.decode() for slot in slots
+    )
+
+
+def test_the_details_of_another_visitors_chain_are_not_found(signed_up):
+    url = f"/feed/requests/{signup_chain(signed_up)}/details/"
+    assert FeedClient().get(url).status_code == 404
+
+
+def test_staff_see_any_chains_details_once_switched_to_everyone(signed_up, staff_client):
+    staff_client.post("/feed/scope/", {"everyone": "1"})
+    url = f"/feed/requests/{signup_chain(signed_up)}/details/"
+    assert CREATE_PROFILE_AT in staff_client.get(url).content.decode()

@@ -49,6 +49,20 @@ def test_events_are_stamped_in_local_time_when_use_tz_is_off():
     assert Event.objects.get(signal="shipped").started_at.tzinfo is None
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_writer_keeps_quiet_while_the_runner_forbids_its_database(
+    django_db_blocker, monkeypatch, caplog
+):
+    monkeypatch.setattr(writer, "_last_report", {})
+    writer.flush()
+    skipped = writer.counts["skipped"]
+    with django_db_blocker.block():
+        shipped.send(sender="warehouse")
+        writer.flush()
+    assert caplog.records == []
+    assert writer.counts["skipped"] == skipped + 1
+
+
 def test_migrate_works_with_the_recorder_on_and_records_it(tmp_path):
     env = {**os.environ, "FEED_HOST_STATE": str(tmp_path)}
     env["DJANGO_SETTINGS_MODULE"] = "tests.host.settings"

@@ -37,3 +37,6 @@ def test_the_bookshelf_suite_passes_with_signal_lens_installed(tmp_path, runner,
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "4 passed" in output or "Ran 4 tests" in output, output
+    # Nor does the recorder add a word to the host's output: no warning, no traceback.
+    assert "Traceback" not in output, output
+    assert "signal_lens:" not in output, output
