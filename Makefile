@@ -25,6 +25,7 @@ test: test-sqlite test-postgres
 test-sqlite: $(VENV)/.test-deps chromium redis-server
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
@@ -37,6 +38,7 @@ test-postgres: $(VENV)/.test-deps chromium redis-server
 lint: $(VENV)/.test-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.test-deps
 	$(PY) -m ruff check --fix .

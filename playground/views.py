@@ -8,8 +8,8 @@ from playground.models import SandboxNote
 from playground.operations import MAX_NOTES, OPERATIONS, SandboxFull
 from profiles.http import HtmxHttpRequest
 from signal_lens.context import name_chain
+from signal_lens.pages.visitors import visitor_of
 from signal_lens.recording.capture import sends_during
-from signal_lens.store.reads import visitor_of
 
 TOO_MANY = "Too many operations in a short time: wait a minute, then try again."
 

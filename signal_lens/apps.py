@@ -16,7 +16,7 @@ class FeedConfig(AppConfig):
         from signal_lens.insight import execute_wrapper, hooks, skips
         from signal_lens.live import hub
         from signal_lens.pages.visitors import park_own_feed, start_own_feed
-        from signal_lens.recording import recorder
+        from signal_lens.recording import paths, recorder
         from signal_lens.store import notify
 
         checks.register(check_middleware)
@@ -26,6 +26,7 @@ class FeedConfig(AppConfig):
         user_logged_out.connect(park_own_feed, dispatch_uid="signal_lens.park_own_feed")
         notify.on_written(hub.wake_local)
         setting_changed.connect(hooks.forget_settings, dispatch_uid="signal_lens.forget_settings")
+        setting_changed.connect(paths.forget_settings, dispatch_uid="signal_lens.forget_paths")
         # The recorder wraps Signal for the whole process: FEED_ENABLED=False leaves Django as is.
         if feed_setting("FEED_ENABLED"):
             recorder.install()

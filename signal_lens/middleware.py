@@ -5,22 +5,22 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
 from signal_lens.context import claim
-from signal_lens.pages.visitors import Cookie, new_visitor, read_cookie, remember
+from signal_lens.pages.visitors import Cookie, Visit, new_visitor, read_cookie, remember
 
 
 def _identify(request: HttpRequest) -> Cookie:
-    """Tag the request and its recorded events with the browser's visitor id; the cookie's."""
+    """Tag the request (request.signal_lens, a Visit) and its recorded events with the browser's
+    visitor id: the cookie's, or a new one."""
     read = read_cookie(request)
-    request.feed_visitor = read.visitor or new_visitor()
-    request.feed_owner = read.owner
-    request.feed_parked = read.parked
-    claim(request.feed_visitor)
+    visit = Visit(read.visitor or new_visitor(), read.owner, read.parked)
+    request.signal_lens = visit
+    claim(visit.visitor)
     return read
 
 
 def _keep(request: HttpRequest, response: HttpResponseBase, read: Cookie) -> None:
     """Set the cookie when the visitor is new, or a login or logout changed whose feed this is."""
-    now = Cookie(request.feed_visitor, request.feed_owner, request.feed_parked)
+    now = request.signal_lens.cookie
     if now != read:
         remember(response, now)
 

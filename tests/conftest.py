@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from profiles.models import Topic
 from signal_lens.conf import feed_setting
-from signal_lens.muting import muted
+from signal_lens.context import muted
 from signal_lens.store import writer
 from tests.helpers import PASSWORD, FeedClient, writes_events
 from tests.stores import clear_cache, scratch_database, uses_postgres

@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from signal_lens.context import muted
 from signal_lens.models import Event
-from signal_lens.muting import muted
 from tests.helpers import FeedClient, feed_visitor
 
 pytestmark = pytest.mark.django_db(transaction=True)

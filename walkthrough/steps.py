@@ -12,8 +12,8 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 
+from signal_lens.context import muted
 from signal_lens.models import Event
-from signal_lens.muting import muted
 from signal_lens.store.reads import events_for, matchable, sent
 
 

@@ -8,8 +8,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from signal_lens.conf import feed_setting
-from signal_lens.store.reads import visitor_of
-from signal_lens.store.skipped import latest_inside
+from signal_lens.pages.visitors import visitor_of
+from signal_lens.store.reads import latest_inside
 from walkthrough.steps import progress, sends_since
 
 STEPS = "walkthrough/home.html#steps"

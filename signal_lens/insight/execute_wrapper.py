@@ -17,9 +17,9 @@ import logging
 from time import perf_counter
 from typing import Any
 
-from signal_lens.context import current_call
+from signal_lens.context import current_call, is_muted
 from signal_lens.insight import skips
-from signal_lens.muting import is_muted
+from signal_lens.reporting import report
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def _seen(sql: str) -> tuple[Any, list[Any]]:
     try:
         return skips.open_sql_write(sql), _counters()
     except Exception:
-        logger.exception("signal_lens: could not look at a statement")
+        report(logger, "signal_lens: could not look at a statement")
         return None, []
 
 

@@ -14,6 +14,7 @@ from django.db import connections
 
 from signal_lens.conf import feed_setting
 from signal_lens.insight import query_counts, tracing, transactions
+from signal_lens.reporting import report
 
 logger = logging.getLogger(__name__)
 
@@ -75,21 +76,16 @@ class CallProbe:
         self.counter, self.commits, self.span = counter, commits, span
 
 
-def is_skip(send: Any) -> bool:
-    """Whether a record is of save receivers a write skipped (insight/skips.py), not a send."""
-    return not send.method.startswith(("send", "asend"))
-
-
 def begin_send(send: Any, named: dict[str, Any]) -> SendProbe | None:
     try:
         parent = send.parent.probe if send.parent is not None else None
         span = None
-        if not is_skip(send):
+        if not send.skipped:
             span = tracing.start_send(send, parent.span if parent is not None else None)
         atomic = [database.alias for database in _thread_databases() if database.in_atomic_block]
         return SendProbe(atomic, named.get("raw") is True, span)
     except Exception:
-        logger.exception("signal_lens: could not probe a send")
+        report(logger, "signal_lens: could not probe a send")
         return None
 
 
@@ -100,7 +96,7 @@ def finish_send(send: Any) -> None:
             counts = {"django.signal.receivers": len(send.calls)}
             tracing.end(send.probe.span, outcome, send.error, **counts)
     except Exception:
-        logger.exception("signal_lens: could not finish probing a send")
+        report(logger, "signal_lens: could not finish probing a send")
 
 
 def send_facts(send: Any) -> dict[str, Any]:
@@ -108,7 +104,7 @@ def send_facts(send: Any) -> dict[str, Any]:
     record of the save receivers a write skipped."""
     probe = send.probe
     facts: dict[str, Any] = {"atomic": probe.atomic} if probe is not None and probe.atomic else {}
-    if is_skip(send):
+    if send.skipped:
         facts["skipped"] = len(send.calls)
     return facts
 
@@ -128,7 +124,7 @@ def begin_call(call: Any) -> CallProbe | None:
             commits.start(_thread_databases())
         return CallProbe(counter, commits, span)
     except Exception:
-        logger.exception("signal_lens: could not probe a receiver")
+        report(logger, "signal_lens: could not probe a receiver")
         return None
 
 
@@ -142,7 +138,7 @@ def finish_call(call: Any) -> None:
         queries = probe.counter.count if probe.counter is not None else 0
         tracing.end(probe.span, call.outcome, call.error, **{"django.signal.queries": queries})
     except Exception:
-        logger.exception("signal_lens: could not finish probing a receiver")
+        report(logger, "signal_lens: could not finish probing a receiver")
 
 
 def call_facts(call: Any) -> dict[str, Any]:

@@ -14,19 +14,21 @@ import logging
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 from django.dispatch.dispatcher import NONE_ID, _make_id
 
-from signal_lens.context import current_call, current_chain
+from signal_lens.context import current_call, is_muted, recording_into
 from signal_lens.models import Family
-from signal_lens.muting import is_muted
-from signal_lens.naming.receivers import ReceiverInfo, describe, resolve_reference
+from signal_lens.naming.receivers import ReceiverInfo, describe, live_connections
 from signal_lens.naming.signal_names import SignalName
-from signal_lens.recording.chains import Send
+from signal_lens.reporting import report
+
+if TYPE_CHECKING:
+    from signal_lens.recording.chains import Send
 
 logger = logging.getLogger(__name__)
 
@@ -48,33 +50,22 @@ def skipped_receivers(model: type[Model]) -> list[ReceiverInfo]:
         if not signal.has_listeners(model):
             continue
         sender_key = _make_id(model)
-        with signal.lock:
-            entries = list(signal.receivers)
-        for (_receiver_key, key), reference, _sender_ref, _is_async in entries:
-            receiver = resolve_reference(reference)
-            if receiver is not None and key in (NONE_ID, sender_key):
-                found.append(describe(receiver))
+        connected = live_connections(signal)
+        found += [describe(c.receiver) for c in connected if c.sender_key in (NONE_ID, sender_key)]
     return found
 
 
-def _open(model: type[Model], method: str, name: str, module: str) -> Send | None:
+def _open(model: type[Model], method: str, name: str, module: str) -> "Send | None":
     """A record of the skip in the request or receiver being recorded, if any."""
     if is_muted() or _inside.get():
         return None
-    call = current_call.get()
-    chain = call.send.chain if call is not None else current_chain.get()
+    call, chain = recording_into()
     if chain is None or chain.ignored:
         return None
     receivers = skipped_receivers(model)
     if not receivers:
         return None
-    send = chain.add(post_save, model, {}, method, call)
-    send.name = SignalName(name, module, Family.MODEL)
-    count = len(receivers)
-    send.summary = f"no signal sent: {count} receiver{'s' if count > 1 else ''} skipped"
-    for info in receivers:
-        send.add_call(info, False).outcome = "skipped"
-    return send
+    return chain.add_skip(model, SignalName(name, module, Family.MODEL), receivers, method, call)
 
 
 @functools.cache
@@ -82,7 +73,7 @@ def _models_by_table() -> dict[str, type[Model]]:
     return {model._meta.db_table.lower(): model for model in apps.get_models()}
 
 
-def open_sql_write(sql: str) -> Send | None:
+def open_sql_write(sql: str) -> "Send | None":
     """A record of the receivers an INSERT or UPDATE written by hand skips, if it skips any.
 
     Called for every statement the host runs while installed: save()'s own writes return at the
@@ -109,7 +100,7 @@ def _watching(method: str) -> Callable[..., Any]:
         try:
             send = _open(self.model, method, f"{method}()", "django.db.models.QuerySet")
         except Exception:
-            logger.exception("signal_lens: could not record the receivers %s() skipped", method)
+            report(logger, "signal_lens: could not record the receivers %s() skipped", method)
             send = None
         token = _inside.set(True)
         try:
@@ -137,14 +128,14 @@ def _saving_base(original: Callable[..., Any]) -> Callable[..., Any]:
     return save_base
 
 
-def close(send: Send | None, error: BaseException | None) -> None:
+def close(send: "Send | None", error: BaseException | None) -> None:
     """Finish the record of a skip, once the statement or method that skipped has run."""
     if send is None:
         return
     try:
         send.finish(error)
     except Exception:
-        logger.exception("signal_lens: could not finish recording skipped receivers")
+        report(logger, "signal_lens: could not finish recording skipped receivers")
 
 
 def install() -> None:

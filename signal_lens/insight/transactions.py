@@ -12,7 +12,7 @@ from typing import Any
 
 from django.dispatch import Signal
 
-from signal_lens.naming.labels import error_text
+from signal_lens.naming.privacy import error_text
 from signal_lens.naming.receivers import describe
 from signal_lens.naming.signal_names import name_of
 

@@ -20,7 +20,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from signal_lens.conf import feed_setting
-from signal_lens.muting import muted
+from signal_lens.context import muted
 from signal_lens.store.reads import ChainHead, chain_events_of
 from signal_lens.store.tree import ChainView, group_chains
 

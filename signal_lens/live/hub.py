@@ -25,9 +25,10 @@ from typing import Any
 from django.db import DatabaseError, connections, router
 
 from signal_lens.conf import STREAM_BATCH, feed_setting
+from signal_lens.context import muted
 from signal_lens.live.fragments import Fragment, fragments
 from signal_lens.models import Event
-from signal_lens.muting import muted
+from signal_lens.reporting import report
 from signal_lens.store import notify, reads
 from signal_lens.store.pooling import release_pooled
 
@@ -181,14 +182,20 @@ class Hub:
         return self.streams[visitor] >= feed_setting("FEED_STREAMS_PER_VISITOR")
 
     @contextmanager
-    def subscribe(self, visitor: str | None, after: int) -> Iterator[Subscription]:
+    def subscribe(self, visitor: str | None, after: int, top: int) -> Iterator[Subscription]:
+        """Hand this visitor's chains after `after` to a new subscription, from now on.
+
+        `top` is the newest event id, read before the stream catches up: a watcher started now
+        begins there, so no chain written between the stream's catch-up and the watcher's first
+        read is skipped.
+        """
         subscription = Subscription(visitor, after)
         self.subscriptions.add(subscription)
         self.streams[visitor] += 1
         if self.stopping:
             subscription.stop()
         if self.watcher is None or self.watcher.done():
-            self.watcher = self.loop.create_task(self._watch())
+            self.watcher = self.loop.create_task(self._watch(top))
         try:
             yield subscription
         finally:
@@ -226,28 +233,24 @@ class Hub:
             for fragment in mine or ():
                 subscription.offer(fragment.head.last_id, fragment.message)
 
-    async def _watch(self) -> None:
+    async def _watch(self, latest: int) -> None:
         alias = _postgres_alias()
         listener = None
         if alias is not None:
             listener = self.loop.create_task(
                 notify.listen(alias, self._heard, functools.partial(_outage.failed, LISTENS))
             )
-        latest: int | None = None
         try:
             while True:
                 behind = False
                 try:
-                    if latest is None:
-                        latest = await read(reads.last_event_id)
-                    else:
-                        found: list[Fragment]
-                        latest, found, behind = await read(_new_fragments, latest, self._interest())
-                        self._hand_out(found)
+                    found: list[Fragment]
+                    latest, found, behind = await read(_new_fragments, latest, self._interest())
+                    self._hand_out(found)
                 except DatabaseError:
                     pass  # Told once per outage by read(); the next round retries.
                 except Exception:
-                    logger.exception("signal_lens: the stream watcher could not read events")
+                    report(logger, "signal_lens: the stream watcher could not read events")
                 if behind:
                     continue  # A burst of writes: read the rest before waiting.
                 with suppress(TimeoutError):

@@ -13,7 +13,7 @@ from django.db import DatabaseError
 from signal_lens.conf import STREAM_BATCH, STREAM_RETRY_MS, feed_setting
 from signal_lens.live.fragments import Fragment, fragments
 from signal_lens.live.hub import Handed, Subscription, get_hub, read
-from signal_lens.store.reads import heads_after
+from signal_lens.store.reads import heads_after, last_event_id
 
 RECONNECT = f"retry: {STREAM_RETRY_MS}\n\n"
 
@@ -53,9 +53,14 @@ async def event_stream(visitor: str | None, after: int) -> AsyncIterator[str]:
     """
     deadline = asyncio.get_running_loop().time() + feed_setting("FEED_STREAM_MAX_SECONDS")
     hub = get_hub()
+    try:
+        top = await read(last_event_id)
+    except DatabaseError:
+        yield RECONNECT  # Logged once per outage by read(); the browser comes back.
+        return
     if hub.is_full(visitor):
         return  # Another tab won the last place: the browser reconnects, is refused, and polls.
-    with hub.subscribe(visitor, after) as subscription:
+    with hub.subscribe(visitor, after, top) as subscription:
         yield RECONNECT
         try:
             async for fragment in _catch_up(visitor, after):

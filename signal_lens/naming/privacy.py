@@ -12,19 +12,34 @@ from typing import Any
 from django.apps import AppConfig
 from django.db import models
 
-from signal_lens.conf import ARGUMENT_LENGTH, MAX_PKS, NAME_LENGTH, SUMMARY_LENGTH
+from signal_lens.conf import ARGUMENT_LENGTH, ERROR_LENGTH, MAX_PKS, NAME_LENGTH, SUMMARY_LENGTH
 from signal_lens.naming.signal_names import sender_label
 
 FLAGS = {"created", "raw", "reverse", "last_attempt", "signup", "enter"}
 # Short words safe to show as they are; source_format is the name of a format Pillow opened.
 WORDS = {"using", "action", "setting", "method", "source_format"}
 UNRECORDED = {"signal", "sender", "request", "environ", "scope", "value", "credentials"}
-EMAIL = re.compile(r"([\w.+-]{1,40})[\w.+-]*@[\w-]+(?:\.[\w-]+)+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def mask_email(email: str) -> str:
+    """An address as the feed shows it: its local part only, "alice@…"."""
+    return f"{email.partition('@')[0][:NAME_LENGTH]}@…"
 
 
 def mask_emails(text: str) -> str:
-    """Replace each email address's domain with an ellipsis: "alice@…"."""
-    return EMAIL.sub(r"\1@…", text)
+    """Every address in a text masked as mask_email() masks one."""
+    return EMAIL.sub(lambda found: mask_email(found[0]), text)
+
+
+def error_text(error: BaseException) -> str:
+    """An exception as "Type: message", emails masked, cut to the stored length."""
+    try:
+        message = str(error)
+    except Exception:
+        message = ""
+    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return mask_emails(text)[:ERROR_LENGTH]
 
 
 def public_pk(pk: Any) -> int | str | None:
@@ -73,11 +88,6 @@ def safe_args(named: dict[str, Any]) -> dict[str, Any]:
     if isinstance(named.get("credentials"), dict):
         args["credentials"] = sorted(named["credentials"])
     return args
-
-
-def mask_email(email: str) -> str:
-    """An address as the feed shows it: its local part only, "alice@…"."""
-    return f"{email.partition('@')[0][:NAME_LENGTH]}@…"
 
 
 def masked_login(credentials: Any) -> str:

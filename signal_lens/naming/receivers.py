@@ -1,4 +1,5 @@
-"""Receivers described from their code objects (qualified name, file:line), never from a request."""
+"""Receivers described from their code objects (qualified name, file:line), never from a request,
+and the receivers connected to a signal, read from Django's dispatcher in one place."""
 
 import functools
 import inspect
@@ -10,7 +11,9 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import FunctionType, MethodType
-from typing import Any
+from typing import Any, NamedTuple
+
+from django.dispatch import Signal
 
 
 @dataclass(frozen=True)
@@ -89,3 +92,29 @@ def source_function(receiver: Any) -> Callable[..., Any]:
 def resolve_reference(reference: Any) -> Any:
     """A receiver from Signal.receivers: weakly connected ones are references (maybe dead)."""
     return reference() if isinstance(reference, weakref.ReferenceType) else reference
+
+
+class LiveConnection(NamedTuple):
+    """A receiver connected to a signal, and the sender it listens to, both still alive."""
+
+    receiver: Any
+    key: Any  # The dispatch_uid given to connect(), else Django's own key (ints).
+    sender_key: Any  # django.dispatch.dispatcher.NONE_ID for any sender.
+    sender: Any  # None for any sender.
+    is_async: bool
+
+
+def live_connections(signal: Signal) -> list[LiveConnection]:
+    """The receivers connected to a signal, in dispatch order.
+
+    The one read of Django's private receiver list, under the signal's lock as Django reads it.
+    """
+    with signal.lock:
+        entries = list(signal.receivers)
+    found = []
+    for (key, sender_key), reference, sender_ref, is_async in entries:
+        receiver = resolve_reference(reference)
+        sender = sender_ref() if sender_ref is not None else None
+        if receiver is not None and (sender_ref is None or sender is not None):
+            found.append(LiveConnection(receiver, key, sender_key, sender, is_async))
+    return found

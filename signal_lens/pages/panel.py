@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from signal_lens.conf import feed_setting
 from signal_lens.live.fragments import fragments
 from signal_lens.models import Family
+from signal_lens.pages.visitors import visitor_of
 from signal_lens.store import reads
 
 EVERYONE_KEY = "feed_everyone"
@@ -30,18 +31,23 @@ def shows_internals(request: HttpRequest) -> bool:
 
 
 def viewer(request: HttpRequest) -> str | None:
-    return reads.EVERYONE if sees_everyone(request) else reads.visitor_of(request)
+    return reads.EVERYONE if sees_everyone(request) else visitor_of(request)
 
 
 def panel_context(
-    request: HttpRequest, history: bool = False, before: int | None = None
+    request: HttpRequest,
+    history: bool = False,
+    before: int | None = None,
+    internals: bool | None = None,
 ) -> dict[str, Any]:
     """What the panel needs beside a page, or as a page of the history (/feed/) with `history`.
 
-    With `before`, an older page of the history: nothing new streams into it.
+    With `before`, an older page of the history: nothing new streams into it. `internals` says
+    whether to show Django's plumbing; by default, as the browser's cookie says.
     """
     everyone = sees_everyone(request)
-    internals = shows_internals(request)
+    if internals is None:
+        internals = shows_internals(request)
     limit = feed_setting("FEED_PAGE_CHAINS" if history else "FEED_PANEL_CHAINS")
     heads, older_than = reads.page_heads(viewer(request), limit, before, not internals)
     after = max((head.last_id for head in heads), default=0)

@@ -1,14 +1,21 @@
 """The receivers map: every signal and what is connected to it, so no receiver is hidden logic."""
 
+import inspect
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.dispatch import Signal
 from django.dispatch.dispatcher import NONE_ID
 
 from signal_lens.models import Family
-from signal_lens.naming.receivers import ReceiverInfo, describe, resolve_reference
+from signal_lens.naming.receivers import (
+    ReceiverInfo,
+    describe,
+    live_connections,
+    source_function,
+)
 from signal_lens.naming.signal_names import SignalName, named_signals, sender_label
 
 
@@ -46,20 +53,14 @@ class FamilyGroup:
 
 def connections(signal: Signal) -> Iterator[Connection]:
     """The live receivers connected to a signal, in dispatch order."""
-    with signal.lock:
-        entries = list(signal.receivers)
-    for (receiver_key, sender_key), receiver_ref, sender_ref, is_async in entries:
-        receiver = resolve_reference(receiver_ref)
-        sender = sender_ref() if sender_ref is not None else None
-        if receiver is None or (sender_ref is not None and sender is None):
-            continue
+    for live in live_connections(signal):
         # Django keys a receiver by its dispatch_uid when given, otherwise by ids (ints).
-        uid = "" if isinstance(receiver_key, int | tuple) else str(receiver_key)
-        if sender_key == NONE_ID:
+        uid = "" if isinstance(live.key, int | tuple) else str(live.key)
+        if live.sender_key == NONE_ID:
             label = "any"
         else:
-            label = sender_label(sender) if sender is not None else "one sender"
-        yield Connection(describe(receiver), label, uid, is_async)
+            label = sender_label(live.sender) if live.sender is not None else "one sender"
+        yield Connection(describe(live.receiver), label, uid, live.is_async)
 
 
 def _counted(found: Iterator[Connection]) -> list[Connected]:
@@ -79,3 +80,23 @@ def by_family() -> list[FamilyGroup]:
         if members:
             groups.append(FamilyGroup(family, label, connected, unconnected))
     return groups
+
+
+# The source viewer: the code of a connected receiver, and of nothing else on the server.
+
+
+def live_receiver(name: str) -> Any | None:
+    """The connected receiver with this qualified name, if any: the source viewer's whitelist."""
+    for _signal_name, signal in named_signals():
+        for live in live_connections(signal):
+            if describe(live.receiver).name == name:
+                return live.receiver
+    return None
+
+
+def source_lines(receiver: Any) -> tuple[list[str], int]:
+    """The receiver's source lines and the number of the first, or nothing when unreadable."""
+    try:
+        return inspect.getsourcelines(source_function(receiver))
+    except (OSError, TypeError):
+        return [], 0

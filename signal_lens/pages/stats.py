@@ -13,13 +13,13 @@ from typing import Any
 
 from django.utils.http import urlencode
 
+from signal_lens.context import muted
 from signal_lens.models import Event
-from signal_lens.muting import muted
 from signal_lens.naming.signal_names import named_signals
 from signal_lens.pages.receivers_map import connections
+from signal_lens.store.tree import RAN
 
 ROBUST = frozenset({"send_robust", "asend_robust"})
-RAN = frozenset({"returned", "raised"})
 # Column -> (heading, sort key, descending first): numbers sort largest first, names A to Z.
 COLUMNS: dict[str, tuple[str, str, bool]] = {
     "receiver": ("Receiver", "short", False),

@@ -2,7 +2,6 @@
 
 from uuid import UUID
 
-from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import (
     Http404,
@@ -19,15 +18,32 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from signal_lens.conf import STREAM_BATCH, feed_setting
-from signal_lens.http import is_htmx, parse_id
 from signal_lens.live.fragments import fragments
 from signal_lens.live.hub import get_hub, read
 from signal_lens.live.stream import event_stream
 from signal_lens.naming.receivers import describe
 from signal_lens.pages import receivers_map, stats, waterfall
 from signal_lens.pages.panel import EVERYONE_KEY, panel_context, viewer
-from signal_lens.pages.sources import live_receiver, source_lines
+from signal_lens.pages.receivers_map import live_receiver, source_lines
+from signal_lens.pages.visitors import set_feed_cookie, visitor_of
 from signal_lens.store import reads, tree
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """Whether htmx sent the request (its HX-Request header), as django-htmx's `request.htmx`
+    says, without making the host install django-htmx's middleware."""
+    return request.headers.get("HX-Request") == "true"
+
+
+# 18 digits always fit a 64-bit key; Unicode digits ("²") and 4,300-digit numbers never reach int().
+ID_DIGITS = 18
+
+
+def parse_id(value: object) -> int | None:
+    """A database id sent by a client, or None unless it is ASCII digits of a sane length."""
+    strict = isinstance(value, str) and len(value) <= ID_DIGITS and value.isascii()
+    return int(value) if strict and value.isdigit() else None
+
 
 TOO_MANY_STREAMS = "This browser already has as many live feeds open as it may: this page polls."
 
@@ -48,11 +64,12 @@ def panel(request: HttpRequest) -> HttpResponse:
     return _page(request, "signal_lens/feed.html", context)
 
 
-def _redrawn_panel(request: HttpRequest) -> HttpResponse:
+def _redrawn_panel(request: HttpRequest, internals: bool | None = None) -> HttpResponse:
     """The panel again after a switch, as it was: beside a page, or a page of the history."""
     history = request.POST.get("history") == "1"
     before = parse_id(request.POST.get("before"))
-    return render(request, "signal_lens/feed.html#panel", panel_context(request, history, before))
+    context = panel_context(request, history, before, internals)
+    return render(request, "signal_lens/feed.html#panel", context)
 
 
 def _back_to(request: HttpRequest) -> str:
@@ -67,20 +84,12 @@ def _back_to(request: HttpRequest) -> str:
 @require_POST
 def choose_internals(request: HttpRequest) -> HttpResponse:
     """Show or fold Django's plumbing; the choice is kept in a cookie for a year."""
-    choice = "1" if request.POST.get("show") == "1" else "0"
-    cookie = feed_setting("FEED_INTERNALS_COOKIE")
-    request.COOKIES[cookie] = choice  # The panel drawn now reads it as the next page will.
-    response = (
-        _redrawn_panel(request) if is_htmx(request) else HttpResponseRedirect(_back_to(request))
-    )
-    response.set_cookie(
-        cookie,
-        choice,
-        max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-    )
+    show = request.POST.get("show") == "1"
+    if is_htmx(request):
+        response = _redrawn_panel(request, internals=show)
+    else:
+        response = HttpResponseRedirect(_back_to(request))
+    set_feed_cookie(response, feed_setting("FEED_INTERNALS_COOKIE"), "1" if show else "0")
     return response
 
 
@@ -111,7 +120,7 @@ async def stream(request: HttpRequest) -> HttpResponse:
     """The live stream. Only ASGI can hold it open: elsewhere 204 sends the page to polling."""
     if not isinstance(request, ASGIRequest):
         return HttpResponse(status=204)
-    visitor: str | None = reads.visitor_of(request)
+    visitor: str | None = visitor_of(request)
     if request.GET.get("scope") == "all":
         user = await request.auser()
         if not user.is_staff:

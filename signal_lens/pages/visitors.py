@@ -9,6 +9,7 @@ person logs in again.
 
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -34,6 +35,33 @@ class Cookie(NamedTuple):
     visitor: str | None = None
     owner: str | None = None
     parked: str | None = None  # "visitor:owner" of the feed its owner left by logging out
+
+
+@dataclass
+class Visit:
+    """Whose feed a browser's request is recorded in and shows. FeedMiddleware sets it on each
+    request as `request.signal_lens`, the one attribute the feed puts on a request; a login or
+    a logout in that request changes it, and the middleware keeps the change in the cookie."""
+
+    visitor: str
+    owner: str | None = None
+    parked: str | None = None  # "visitor:owner" of the feed its owner left by logging out
+
+    @property
+    def cookie(self) -> Cookie:
+        return Cookie(self.visitor, self.owner, self.parked)
+
+
+def visit_of(request: HttpRequest | None) -> Visit | None:
+    """The request's Visit; None for a request FeedMiddleware never saw (force_login, a script)."""
+    return getattr(request, "signal_lens", None)
+
+
+def visitor_of(request: HttpRequest) -> str:
+    """The feed's id for the browser that sent this request ("", which reads no events, without
+    one). Other apps read the visitor's events with it, through store/reads.py."""
+    visit = visit_of(request)
+    return visit.visitor if visit is not None else ""
 
 
 def read_cookie(request: HttpRequest) -> Cookie:
@@ -62,17 +90,25 @@ def owner_token(user: Any) -> str:
     return salted_hmac(SALT, str(user.pk), algorithm="sha256").hexdigest()[:20]
 
 
+def set_feed_cookie(response: HttpResponseBase, name: str, value: str, salt: str = "") -> None:
+    """Set one of the feed's cookies (signed when given a salt): kept FEED_COOKIE_MAX_AGE,
+    sent only to this site, never read by scripts."""
+    options = {
+        "max_age": feed_setting("FEED_COOKIE_MAX_AGE"),
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": settings.SESSION_COOKIE_SECURE,
+    }
+    if salt:
+        response.set_signed_cookie(name, value, salt=salt, **options)
+    else:
+        response.set_cookie(name, value, **options)
+
+
 def remember(response: HttpResponseBase, cookie: Cookie) -> None:
     value = cookie.visitor + (f":{cookie.owner}" if cookie.owner else "")
-    response.set_signed_cookie(
-        feed_setting("FEED_COOKIE_NAME"),
-        value + (f"/{cookie.parked}" if cookie.parked else ""),
-        salt=SALT,
-        max_age=feed_setting("FEED_COOKIE_MAX_AGE"),
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
+    value += f"/{cookie.parked}" if cookie.parked else ""
+    set_feed_cookie(response, feed_setting("FEED_COOKIE_NAME"), value, SALT)
 
 
 def start_own_feed(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -82,19 +118,20 @@ def start_own_feed(sender: Any, request: HttpRequest | None, user: Any, **kwargs
     person's events, their logout included, stay in their feed. A person logging in again where
     they logged out gets their parked feed back, and what the browser did meanwhile joins it.
     """
-    if request is None or not hasattr(request, "feed_visitor"):
+    visit = visit_of(request)
+    if visit is None:
         return  # Not a browser's request (force_login, a script): no feed to hand over.
     owner = owner_token(user)
-    parked, _, parked_owner = (request.feed_parked or "").partition(":")
+    parked, _, parked_owner = (visit.parked or "").partition(":")
     if parked_owner == owner:
-        writer.adopt(request.feed_visitor, parked)
-        request.feed_visitor = parked
+        writer.adopt(visit.visitor, parked)
+        visit.visitor = parked
         claim(parked)  # This login itself is in their feed too.
-    elif request.feed_owner not in (None, owner):
-        request.feed_visitor = new_visitor()
-        claim(request.feed_visitor)  # This request, the signup or login itself, is theirs too.
-    request.feed_owner = owner
-    request.feed_parked = None
+    elif visit.owner not in (None, owner):
+        visit.visitor = new_visitor()
+        claim(visit.visitor)  # This request, the signup or login itself, is theirs too.
+    visit.owner = owner
+    visit.parked = None
 
 
 def park_own_feed(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -104,8 +141,9 @@ def park_own_feed(sender: Any, request: HttpRequest | None, user: Any, **kwargs:
     account just deleted keeps its feed here, to show the deletion through; nobody can log in
     to it again, and whoever logs in next gets a fresh feed.
     """
-    if request is None or not hasattr(request, "feed_visitor") or user is None or user.pk is None:
+    visit = visit_of(request)
+    if visit is None or user is None or user.pk is None:
         return
-    request.feed_parked = f"{request.feed_visitor}:{owner_token(user)}"
-    request.feed_visitor = new_visitor()
-    request.feed_owner = None
+    visit.parked = f"{visit.visitor}:{owner_token(user)}"
+    visit.visitor = new_visitor()
+    visit.owner = None

@@ -8,8 +8,7 @@ show signal time to scale, and a slow receiver stands out at a glance.
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from signal_lens.store.facts import ReceiverFacts
-from signal_lens.store.tree import RAN, ChainView, EventNode
+from signal_lens.store.tree import RAN, ChainView, EventNode, ReceiverFacts
 
 SCALE = 1000.0  # The bars' SVG viewBox width.
 GAPS_SHARE = 0.2  # At most this much of the axis for all the squeezed gaps together.

@@ -5,7 +5,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from signal_lens.context import current_chain
-from signal_lens.insight.hooks import is_skip
 from signal_lens.recording.chains import Send
 
 
@@ -43,4 +42,4 @@ def sends_during() -> Iterator[list[Sent]]:
     finally:
         if chain is not None:
             # Records of the save receivers a write skipped are no sends.
-            captured.extend(_sent(send) for send in chain.sends[first:] if not is_skip(send))
+            captured.extend(_sent(send) for send in chain.sends[first:] if not send.skipped)

@@ -5,18 +5,18 @@ import logging
 import uuid
 from datetime import timedelta
 from time import perf_counter
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db.models.signals import post_save
 from django.dispatch import Signal
 from django.utils import timezone
 
 from signal_lens.conf import PATH_LENGTH
 from signal_lens.insight import hooks
 from signal_lens.models import Origin
-from signal_lens.naming.labels import error_text
-from signal_lens.naming.privacy import safe_args, summarise
+from signal_lens.naming.privacy import error_text, safe_args, summarise
 from signal_lens.naming.receivers import ReceiverInfo
-from signal_lens.naming.signal_names import name_of, sender_label
+from signal_lens.naming.signal_names import SignalName, name_of, sender_label
 from signal_lens.recording.paths import redact_path
 
 logger = logging.getLogger(__name__)
@@ -45,18 +45,36 @@ class Chain:
         self.sends.append(send)
         return send
 
+    def add_skip(
+        self,
+        model: Any,
+        name: SignalName,
+        receivers: list[ReceiverInfo],
+        method: str,
+        parent: "Call | None",
+    ) -> "Send":
+        """Record the save receivers a write skipped (insight/skips.py), where a send would be."""
+        count = len(receivers)
+        skip = Skip(name, f"no signal sent: {count} receiver{'s' if count > 1 else ''} skipped")
+        send = Send(self, next(self._seq), post_save, model, {}, method, parent, skip)
+        for info in receivers:
+            send.add_call(info, False, outcome="skipped")
+        self.sends.append(send)
+        return send
+
     def fold_instance(self, call: "Call | None") -> None:
         """Count a pre_init/post_init send on the send whose receiver runs, else on the first."""
         target = call.send if call is not None else (self.sends[0] if self.sends else None)
         if target is not None:
             target.instances += 1
 
-    def records(self) -> list[dict[str, Any]]:
-        """The chain's events as Event field values, stamped with its visitor and origin.
+    def drain(self) -> list[dict[str, Any]]:
+        """The chain's events as Event field values, stamped with its visitor and origin; the
+        chain is left empty.
 
-        Called once, by the writer, which then lets the sends go: a chain, its sends and their
-        calls refer to each other, and left as they are each chain would wait for the cycle
-        collector, whose passes then cost every request more.
+        Called once, by the writer: a chain, its sends and their calls refer to each other, and
+        left as they are each chain would wait for the cycle collector, whose passes then cost
+        every request more.
         """
         origin = self.origin
         if self.kind == Origin.REQUEST:
@@ -71,8 +89,16 @@ class Chain:
         return records
 
 
+class Skip(NamedTuple):
+    """What stands in a record of skipped save receivers for the signal that was never sent."""
+
+    name: SignalName  # The write: update(), bulk_create(), SQL UPDATE...
+    summary: str
+
+
 class Send:
-    """One send of one signal: its safe arguments, summary and the receivers that ran."""
+    """One send of one signal: its safe arguments, summary and the receivers that ran; or, with
+    a Skip, the save receivers a write skipped."""
 
     def __init__(
         self,
@@ -83,13 +109,18 @@ class Send:
         named: dict[str, Any],
         method: str,
         parent: "Call | None",
+        skip: Skip | None = None,
     ) -> None:
         self.chain, self.seq, self.signal, self.method, self.parent = (
             chain, seq, signal, method, parent
         )  # fmt: skip
-        self.name = name_of(signal)
+        self.skipped = skip is not None
+        if skip is None:
+            self.name = name_of(signal)
+            self.summary = summarise(self.name.name, sender, named)
+        else:
+            self.name, self.summary = skip
         self.sender = sender_label(sender)
-        self.summary = summarise(self.name.name, sender, named)
         self.args = safe_args(named)
         self.depth = parent.send.depth + 1 if parent is not None else 0
         self.calls: list[Call] = []
@@ -100,8 +131,8 @@ class Send:
         self.start = perf_counter()
         self.duration = 0.0
 
-    def add_call(self, info: ReceiverInfo, is_async: bool) -> "Call":
-        call = Call(self, len(self.calls), info, is_async)
+    def add_call(self, info: ReceiverInfo, is_async: bool, outcome: str = "not run") -> "Call":
+        call = Call(self, len(self.calls), info, is_async, outcome)
         self.calls.append(call)
         return call
 
@@ -148,11 +179,13 @@ class Call:
         "duration", "error", "index", "info", "is_async", "outcome", "probe", "send", "start"
     )  # fmt: skip
 
-    def __init__(self, send: Send, index: int, info: ReceiverInfo, is_async: bool) -> None:
+    def __init__(
+        self, send: Send, index: int, info: ReceiverInfo, is_async: bool, outcome: str
+    ) -> None:
         self.send, self.index, self.info, self.is_async = send, index, info, is_async
         self.start: float | None = None
         self.duration = 0.0
-        self.outcome = "not run"
+        self.outcome = outcome
         self.error = ""
         self.probe: hooks.CallProbe | None = None
 

@@ -2,6 +2,7 @@
 
 import functools
 from contextlib import suppress
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,6 +27,17 @@ def _ignored_prefixes() -> tuple[str, ...]:
     with suppress(NoReverseMatch):
         prefixes.append(reverse("signal_lens:panel"))
     return tuple(prefixes)
+
+
+# The settings the paths worked out here depend on.
+PATH_SETTINGS = frozenset({"STATIC_URL", "MEDIA_URL", "ROOT_URLCONF", "FEED_QUIET_PATHS"})
+
+
+def forget_settings(setting: str, **kwargs: Any) -> None:
+    """A signal receiver which drops the paths worked out here when a setting behind them moves."""
+    if setting in PATH_SETTINGS:
+        _ignored_prefixes.cache_clear()
+        redact_path.cache_clear()
 
 
 def is_ignored_path(path: str) -> bool:

@@ -8,22 +8,23 @@ Anything that goes wrong in the recorder is logged and the send goes on as if it
 
 import functools
 import logging
+import sys
 import types
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_init, pre_init
 from django.dispatch import Signal
 
-from signal_lens.context import current_call, current_chain
+from signal_lens.context import current_call, current_chain, is_muted, recording_into
 from signal_lens.models import Origin
-from signal_lens.muting import is_muted
-from signal_lens.naming.labels import process_label
 from signal_lens.naming.receivers import describe
 from signal_lens.recording.chains import Call, Chain, Send
 from signal_lens.recording.paths import is_ignored_path
+from signal_lens.reporting import report
 from signal_lens.store import writer
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,16 @@ def _request_chain(named: dict[str, Any]) -> Chain:
     return Chain(Origin.REQUEST, method, path, ignored=is_ignored_path(path))
 
 
+def process_label() -> str:
+    """What to call work done outside requests: "manage.py migrate", "shell", "pytest"."""
+    argv = sys.argv or ["python"]
+    program = Path(argv[0])
+    name = program.parent.name if program.name == "__main__.py" else program.name
+    if name in {"manage.py", "django-admin"} and len(argv) > 1:
+        return f"{name} {argv[1]}"
+    return name or "python"
+
+
 def _chain_for(signal: Signal, named: dict[str, Any]) -> Chain:
     if signal is request_started:
         # A request is never inside another's work, whatever its context inherited: uvicorn
@@ -128,8 +139,7 @@ def _chain_for(signal: Signal, named: dict[str, Any]) -> Chain:
         if not chain.ignored:
             writer.expect(chain)
         return chain
-    call = current_call.get()
-    chain = call.send.chain if call is not None else current_chain.get()
+    _call, chain = recording_into()
     if chain is None or chain.complete:
         return Chain(Origin.COMMAND, process_label())
     return chain
@@ -137,13 +147,12 @@ def _chain_for(signal: Signal, named: dict[str, Any]) -> Chain:
 
 def _fold_instance() -> None:
     """Count a pre_init/post_init send on the chain it belongs to, never recording it alone."""
-    call = current_call.get()
-    chain = call.send.chain if call is not None else current_chain.get()
+    call, chain = recording_into()
     if chain is not None and not is_muted():
         try:
             chain.fold_instance(call)
         except Exception:
-            logger.exception("signal_lens: could not count a model instance")
+            report(logger, "signal_lens: could not count a model instance")
 
 
 def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Send | None:
@@ -162,7 +171,7 @@ def begin(signal: Signal, sender: Any, named: dict[str, Any], method: str) -> Se
         _opening.set(send)
         return send
     except Exception:
-        logger.exception("signal_lens: could not record a send of %r", signal)
+        report(logger, "signal_lens: could not record a send of %r", signal)
         if signal is request_finished:
             writer.forget(current_chain.get())
             current_chain.set(None)  # Never let a broken request's chain adopt later sends.
@@ -188,7 +197,7 @@ def end(signal: Signal, send: Send, error: BaseException | None) -> Chain | None
         chain.complete = True
         return chain
     except Exception:
-        logger.exception("signal_lens: could not finish recording a send")
+        report(logger, "signal_lens: could not finish recording a send")
         return None
 
 
@@ -202,7 +211,7 @@ def _live_receivers(self: Signal, sender: Any) -> tuple[list[Any], list[Any]]:
         timed_sync = [_TimedSync(r, send.add_call(describe(r), False)) for r in sync_receivers]
         timed_async = [_TimedAsync(r, send.add_call(describe(r), True)) for r in async_receivers]
     except Exception:
-        logger.exception("signal_lens: could not time the receivers of %r", self)
+        report(logger, "signal_lens: could not time the receivers of %r", self)
         send.calls.clear()
         return sync_receivers, async_receivers
     return timed_sync, timed_async

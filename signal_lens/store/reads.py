@@ -1,8 +1,9 @@
 """Reading the feed: what a visitor (or staff, for everyone) may see. Other apps start here.
 
-For example, this browser's first signup after event id `after` (the walkthrough's steps)::
+For example, this browser's first signup after event id `after` (the walkthrough's steps), with
+pages.visitors.visitor_of(request) for `visitor`::
 
-    first_fired(visitor_of(request), "post_save", sender="auth.User",
+    first_fired(visitor, "post_save", sender="auth.User",
                 receiver="create_profile", after=after, created=True)
 """
 
@@ -12,18 +13,27 @@ from uuid import UUID
 
 from django.db.models import Count, Max, Q, TextField
 from django.db.models.functions import Cast
-from django.http import HttpRequest
 
+from signal_lens.context import muted
 from signal_lens.models import Event, EventQuerySet
-from signal_lens.muting import muted
-from signal_lens.store import plumbing
 
 EVERYONE = None  # Pass as the visitor to read every event (staff only).
+# Django's plumbing: signals every request sends that teach nothing about this site's own code.
+# The feed folds them away unless the visitor switches on "show Django's internals".
+PLUMBING_SIGNALS = frozenset(
+    {"request_started", "request_finished", "connection_created", "template_rendered"}
+)
+# Every request with a session saves it: its model signals are plumbing too.
+PLUMBING_SENDERS = frozenset({"sessions.Session"})
 
 
-def visitor_of(request: HttpRequest) -> str:
-    """The feed's id for the browser that sent this request (FeedMiddleware sets it)."""
-    return getattr(request, "feed_visitor", "")
+def is_plumbing(signal: str, sender: str) -> bool:
+    return signal in PLUMBING_SIGNALS or sender in PLUMBING_SENDERS
+
+
+def lesson() -> Q:
+    """Events that are not plumbing, as a filter."""
+    return ~(Q(signal__in=PLUMBING_SIGNALS) | Q(sender__in=PLUMBING_SENDERS))
 
 
 def events_for(visitor: str | None) -> EventQuerySet:
@@ -97,7 +107,7 @@ def page_heads(
     of their chain, so a chain's rendering is named the same whatever the filter.
     """
     events = events_for(visitor)
-    keyed = events.filter(plumbing.lesson()) if lessons_only else events
+    keyed = events.filter(lesson()) if lessons_only else events
     page = keyed.values("chain").annotate(last=Max("id"))
     if before is not None:
         page = page.filter(last__lt=before)
@@ -132,3 +142,36 @@ def chain_events(visitor: str | None, chain: UUID) -> list[Event]:
     """One chain's events, if this visitor may see it (else none)."""
     with muted():
         return list(events_for(visitor).filter(chain=chain))
+
+
+RECENT = 20  # Skip records looked through, newest first.
+
+
+@dataclass(frozen=True)
+class SkipNote:
+    write: str  # update(), bulk_create(), bulk_update(), SQL UPDATE or SQL INSERT
+    model: str
+    receivers: list[str]  # Short names of the save receivers that never ran.
+    inside: str  # The receiver whose write it was.
+
+
+def _receiver_of(event: Event, parents: dict[tuple, Event]) -> str:
+    """The short name of the receiver whose work made this record, or ""."""
+    parent = parents.get((event.chain, event.parent_seq))
+    if parent is None or event.parent_receiver >= len(parent.receivers):
+        return ""
+    return parent.receivers[event.parent_receiver]["short"]
+
+
+def latest_inside(visitor: str, receiver: str) -> SkipNote | None:
+    """The visitor's newest skip made by `receiver` (a short name): what its write skipped."""
+    with muted():
+        records = events_for(visitor).filter(context__has_key="skipped", parent_seq__isnull=False)
+        skips = list(records.order_by("-id")[:RECENT])
+        chains = Event.objects.filter(chain__in={event.chain for event in skips})
+        parents = {(event.chain, event.seq): event for event in chains}
+    for event in skips:
+        if _receiver_of(event, parents) == receiver:
+            names = [each["short"] for each in event.receivers]
+            return SkipNote(event.signal, event.sender, names, receiver)
+    return None

@@ -15,8 +15,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from signal_lens.conf import feed_setting
+from signal_lens.context import muted
 from signal_lens.models import Event, EventQuerySet
-from signal_lens.muting import muted
 from signal_lens.signals import visitors_forgotten
 
 # Oldest events examined at a time: what to keep is worked out for their visitors only (once

@@ -1,16 +1,25 @@
-"""Stored events rebuilt into what the templates draw: chains of causal trees."""
+"""Stored events rebuilt into what the templates draw: chains of causal trees.
 
+A receiver's record says more than its timing (ReceiverFacts): its queries, their flags, the
+statements on demand, and the on_commit callbacks it queued. Ids a send carried (pk_set) are
+named when the feed is read, never recorded: only the models FEED_NAMED_MODELS lists, whose
+names are public data (topics), so the feed can say "Signals (#2)" instead of "2".
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 from typing import Any
 from uuid import UUID
 
+from django.apps import apps
+
+from signal_lens.conf import feed_setting
+from signal_lens.context import muted
 from signal_lens.models import Event, Origin
 from signal_lens.store import reads
-from signal_lens.store.facts import ReceiverFacts
-from signal_lens.store.plumbing import is_plumbing
-from signal_lens.store.public_names import pk_names
 
 # The outcomes of a receiver that ran; any other ("not run") is shown instead of a time.
 RAN = frozenset({"returned", "raised"})
@@ -20,6 +29,65 @@ FAMILIAR_MODULES = frozenset(
     {"django.db.models.signals", "django.core.signals", "django.db.backends.signals",
      "django.test.signals"}
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str  # With placeholders: values are never stored.
+    times: int
+    ms: float
+
+
+@dataclass(frozen=True)
+class Callback:
+    name: str
+    database: str
+    fate: str  # ran after commit, raised, discarded by rollback, waiting for commit
+    error: str
+
+
+@dataclass(frozen=True)
+class ReceiverFacts:
+    """None of `queries` means not counted (an async receiver, or a record older than counting)."""
+
+    queries: int | None = None
+    query_ms: float = 0.0
+    statements: list[Statement] = field(default_factory=list)
+    repeated: bool = False
+    raw_queries: int = 0
+    on_commit: list[Callback] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "ReceiverFacts":
+        return cls(
+            queries=data.get("queries"),
+            query_ms=data.get("query_ms", 0.0),
+            statements=[Statement(*each) for each in data.get("sql", ())],
+            repeated=data.get("repeated_queries", False),
+            raw_queries=data.get("raw_queries", 0),
+            on_commit=[Callback(**each) for each in data.get("on_commit", ())],
+        )
+
+    @property
+    def counted(self) -> bool:
+        return self.queries is not None
+
+
+def pk_names(events: Iterable[Event]) -> dict[tuple[str, int], str]:
+    """(model label, pk) → name for every listed model's pk in these events' pk_set."""
+    listed = feed_setting("FEED_NAMED_MODELS")
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        label, pks = event.args.get("model"), event.args.get("pk_set")
+        if label in listed and pks:
+            wanted[label].update(pk for pk in pks if isinstance(pk, int))
+    names = {}
+    for label, pks in wanted.items():
+        model = apps.get_model(label)
+        rows = model._default_manager.filter(pk__in=pks).values_list("pk", listed[label])
+        with muted():
+            names.update({(label, pk): str(name) for pk, name in rows})
+    return names
 
 
 @dataclass
@@ -61,7 +129,7 @@ class EventNode:
     @property
     def internal(self) -> bool:
         """Django's plumbing, folded away unless the visitor asks for it."""
-        return is_plumbing(self.event.signal, self.event.sender)
+        return reads.is_plumbing(self.event.signal, self.event.sender)
 
     @property
     def module_hint(self) -> str:
@@ -99,7 +167,7 @@ class ChainView:
 
     @property
     def internal_count(self) -> int:
-        return sum(is_plumbing(event.signal, event.sender) for event in self.events)
+        return sum(reads.is_plumbing(event.signal, event.sender) for event in self.events)
 
     @property
     def quiet(self) -> bool:

@@ -46,8 +46,9 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models import Field
 
 from signal_lens.conf import feed_setting
+from signal_lens.context import muted
 from signal_lens.models import Event
-from signal_lens.muting import muted
+from signal_lens.reporting import report
 from signal_lens.store import notify
 from signal_lens.store.pooling import release_pooled
 from signal_lens.store.retention import prune
@@ -60,9 +61,9 @@ CONFIGURED_NAMES = {alias: str(db.get("NAME") or "") for alias, db in settings.D
 
 
 class Recorded(Protocol):
-    """What the writer needs of a completed chain (feed.chains.Chain): its rows, built late."""
+    """What the writer needs of a completed chain (recording.chains.Chain): its rows, built late."""
 
-    def records(self) -> list[dict[str, Any]]: ...
+    def drain(self) -> list[dict[str, Any]]: ...
 
 
 class Adoption(NamedTuple):
@@ -90,7 +91,6 @@ class _Writer:
 _writer: _Writer | None = None
 _writer_lock = threading.Lock()
 counts: Counter[str] = Counter()  # written, dropped (queue full), failed, skipped (chains)
-_last_report: dict[str, float] = {}
 _writes = itertools.count()
 _opened_on: dict[str, str] = {}  # The database name each of the writer's connections was opened on.
 # Request chains begun in this process and not submitted yet (by id, with when they began): while
@@ -115,13 +115,12 @@ def _current() -> _Writer:
     return writer
 
 
-def _report(kind: str, message: str, *args: Any, exc_info: bool = False) -> None:
-    """Log a failure of this kind at most once per FEED_LOG_EVERY_SECONDS, with the counts."""
-    now = time.monotonic()
-    if now - _last_report.get(kind, -float("inf")) < feed_setting("FEED_LOG_EVERY_SECONDS"):
-        return
-    _last_report[kind] = now
-    logger.warning(f"{message} (so far: %s)", *args, dict(counts), exc_info=exc_info)
+def _report(message: str, *args: Any, exc_info: bool = False) -> None:
+    """A writer failure, with the counts so far, through the feed's rate-limited reporter."""
+    so_far = dict(counts)
+    report(
+        logger, f"{message} (so far: %s)", *args, so_far, level=logging.WARNING, exc_info=exc_info
+    )
 
 
 def expect(chain: Recorded) -> None:
@@ -170,7 +169,7 @@ def submit(chain: "Recorded | Adoption") -> None:
             transaction.on_commit(callback, using=each.alias, robust=True)
     except Exception:
         counts["failed"] += 1
-        _report("submit", "signal_lens: could not hand a chain to the writer", exc_info=True)
+        _report("signal_lens: could not hand a chain to the writer", exc_info=True)
     finally:
         forget(chain)  # Once queued: the last request to end hurries the writer to it.
 
@@ -190,7 +189,7 @@ def adopt_now(adoption: Adoption) -> None:
         with muted():
             adoption.apply(alias)
     except Exception:
-        _report("adopt", "signal_lens: could not hand a feed to its owner", exc_info=True)
+        _report("signal_lens: could not hand a feed to its owner", exc_info=True)
         connection.close()
     if connection.settings_dict["NAME"] != CONFIGURED_NAMES.get(alias):
         connection.close()  # A test database: the runner drops it, which an open session blocks.
@@ -207,7 +206,7 @@ def _enqueue(chain: "Recorded | Adoption") -> None:
     # Bounded here rather than by Queue(maxsize): the setting may change while the thread runs.
     if chains.qsize() >= feed_setting("FEED_QUEUE_SIZE"):
         counts["dropped"] += 1
-        _report("full", "signal_lens: the write queue is full; a chain was dropped")
+        _report("signal_lens: the write queue is full; a chain was dropped")
         return
     chains.put_nowait(chain)
     if chains.qsize() >= feed_setting("FEED_WRITE_BATCH"):
@@ -280,7 +279,7 @@ def _run(chains: "queue.Queue[Recorded | Adoption | threading.Event]") -> None:
             release_pooled()
         except Exception:  # write() catches its own; this thread must outlive anything else.
             counts["failed"] += len(batch)
-            _report("thread", "signal_lens: the writer failed", exc_info=True)
+            _report("signal_lens: the writer failed", exc_info=True)
         for marker in markers:
             if isinstance(marker, Adoption):
                 adopt_now(marker)
@@ -423,10 +422,10 @@ def write(batch: list[Recorded]) -> None:
         return
     with muted():
         try:
-            chains = [chain.records() for chain in batch]
+            chains = [chain.drain() for chain in batch]
         except Exception:
             counts["failed"] += len(batch)
-            _report("records", "signal_lens: could not build %d chains", len(batch), exc_info=True)
+            _report("signal_lens: could not build %d chains", len(batch), exc_info=True)
             return
         try:
             _commit_twice(connection, [row for rows in chains for row in rows])
@@ -479,7 +478,7 @@ def _write_one_by_one(connection: BaseDatabaseWrapper, chains: list[list[dict[st
             unreachable = isinstance(error, OperationalError | InterfaceError)
             failed = len(chains) - done if unreachable else 1
             counts["failed"] += failed
-            _report("write", "signal_lens: could not write %d chains", failed, exc_info=True)
+            _report("signal_lens: could not write %d chains", failed, exc_info=True)
             if unreachable:
                 break
     return written
@@ -489,7 +488,7 @@ def _prune(alias: str) -> None:
     try:
         prune(alias)
     except Exception:
-        _report("prune", "signal_lens: could not prune old events", exc_info=True)
+        _report("signal_lens: could not prune old events", exc_info=True)
         connections[alias].close()
 
 

@@ -4,7 +4,7 @@ from django import template
 from django.template.context import RequestContext
 from django.template.loader import render_to_string
 
-from signal_lens.muting import muted
+from signal_lens.context import muted
 from signal_lens.pages import glossary
 from signal_lens.pages.panel import panel_context
 

@@ -168,8 +168,10 @@ def test_a_login_shows_in_the_feed_and_in_the_toolbar_panel(browser, served):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
-    # The login answered with a redirect: the toolbar's History panel switches back to it.
-    page.get_by_role("link", name="History").click()
+    # The login answered with a redirect: the toolbar's History panel switches back to it, once
+    # the panel's script (loaded after the panel) has bound its Switch buttons.
+    with page.expect_response("**/debug_toolbar/js/history.js"):
+        page.get_by_role("link", name="History").click()
     login = page.get_by_role("row").filter(has_text="/admin/login/").filter(has_text="POST")
     signals = page.get_by_role("link", name="Signals, live")
     counts_of_this_page = signals.inner_text()

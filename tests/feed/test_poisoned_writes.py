@@ -72,5 +72,5 @@ class Recorded:
     def __init__(self, row: dict) -> None:
         self.row = row
 
-    def records(self) -> list[dict]:
+    def drain(self) -> list[dict]:
         return [self.row]

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from signal_lens.models import Event
-from signal_lens.store.reads import events_for, first_fired, visitor_of
+from signal_lens.pages.visitors import visitor_of
+from signal_lens.store.reads import events_for, first_fired
 from tests.helpers import FeedClient, feed_visitor, ping
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import Signal
 
+from signal_lens.context import muted
 from signal_lens.models import Event
-from signal_lens.muting import muted
 from signal_lens.store import writer
 from tests.helpers import WAIT_AT_MOST
 

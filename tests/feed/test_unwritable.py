@@ -5,6 +5,7 @@ import logging
 import pytest
 from django.db import connection
 
+from signal_lens import reporting
 from signal_lens.store import writer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,7 +35,7 @@ ALLOW = {
 @pytest.fixture
 def unwritable_events(monkeypatch):
     """A trigger refuses every insert into the events table; the writer's log starts afresh."""
-    monkeypatch.setattr(writer, "_last_report", {})
+    monkeypatch.setattr(reporting, "_last_report", {})
     with connection.cursor() as cursor:
         for statement in REFUSE[connection.vendor]:
             cursor.execute(statement)

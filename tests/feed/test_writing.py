@@ -20,8 +20,8 @@ from django.utils import timezone
 from playground.signals import experiment
 from signal_lens.context import current_call
 from signal_lens.models import Event, Origin
-from signal_lens.naming.labels import process_label
 from signal_lens.recording.chains import Chain
+from signal_lens.recording.recorder import process_label
 from signal_lens.store import writer
 from signal_lens.store.retention import prune
 from tests.helpers import AN_HOUR, WAIT_AT_MOST, feed_visitor, ping

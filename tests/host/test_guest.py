@@ -15,6 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_save
 from django.test import Client
 
+from signal_lens import reporting
 from signal_lens.models import Event
 from signal_lens.store import writer
 from tests.host.helpers import queries_and_result, queries_of, shipped
@@ -53,7 +54,7 @@ def test_events_are_stamped_in_local_time_when_use_tz_is_off():
 def test_the_writer_keeps_quiet_while_the_runner_forbids_its_database(
     django_db_blocker, monkeypatch, caplog
 ):
-    monkeypatch.setattr(writer, "_last_report", {})
+    monkeypatch.setattr(reporting, "_last_report", {})
     writer.flush()
     skipped = writer.counts["skipped"]
     with django_db_blocker.block():
