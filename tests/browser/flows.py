@@ -49,21 +49,31 @@ def choose_avatar(page: Page, name: str, data: bytes) -> None:
     page.get_by_label("Choose an image").set_input_files(files)
 
 
+def requests(page: Page) -> Locator:
+    """The feed's list of requests, newest first."""
+    return page.get_by_role("list", name="Requests", exact=True)
+
+
 def chain(page: Page, origin: str) -> Locator:
-    """The feed's entry for one request, by its method and path."""
-    return page.locator("#feed-chains > li.chain").filter(
-        has=page.get_by_role("link", name=origin, exact=True)
+    """The feed's entry for one request: the item holding the link named by its method and path."""
+    return (
+        requests(page)
+        .get_by_role("listitem")
+        .filter(has=page.get_by_role("link", name=origin, exact=True))
     )
 
 
-def event(scope: Page | Locator, signal: str, summary: str) -> Locator:
-    """The first event of this signal whose summary contains the text, within a scope."""
-    return scope.locator(f'li.event[data-signal="{signal}"]').filter(has_text=summary).first
+def event(scope: Page | Locator, signal: str, summary: str = "") -> Locator:
+    """The first event of this signal whose text contains `summary`, within a scope.
+
+    Found by the signal it records (its data-signal): the rows carry no name of their own.
+    """
+    return scope.locator(f'[data-signal="{signal}"]').filter(has_text=summary).first
 
 
 def row(event: Locator) -> Locator:
-    """An event's own collapsed row: signal, sender, receivers and their times."""
-    return event.locator(":scope > .event-row")
+    """An event's own collapsed row, its first paragraph: signal, sender, receivers, times."""
+    return event.get_by_role("paragraph").first
 
 
 def open_feed(page: Page) -> None:

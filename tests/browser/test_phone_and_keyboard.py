@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import WIDTHS
-from tests.browser.flows import chain, log_in, open_feed, row, sign_up
+from tests.browser.flows import chain, event, log_in, open_feed, requests, row, sign_up
 from tests.helpers import PASSWORD
 
 # Whether the whole of an element lies above the top edge of the feed's sheet.
@@ -52,7 +52,7 @@ def test_the_open_feed_leaves_the_failed_login_error_in_view(page: Page, screens
     log_in(page, "nobody@example.com", "not-the-password")
     error = page.get_by_role("alert").filter(has_text="not correct")
     open_feed(page)
-    expect(page.locator("#feed-chains")).to_be_visible()
+    expect(requests(page)).to_be_visible()
     expect(error).to_be_in_viewport(ratio=1)
     assert above_sheet(error), "the open feed covers the failed login's error"
     screenshot("failed-login", full_page=False)
@@ -103,10 +103,10 @@ def test_a_skip_row_has_no_signal_badge(page: Page, screenshot):
     page.get_by_role("button", name="save()", exact=True).click()
     page.get_by_role("button", name="QuerySet.update()").click()
     saved = chain(page, "POST /playground/save/ · save()")
-    sent = saved.locator("li.event").filter(has_text="post_save").first
+    sent = event(saved, "post_save")
     expect(row(sent).locator("svg")).to_have_count(1)  # A send's badge: its family's icon.
     updated = chain(page, "POST /playground/queryset-update/ · QuerySet.update()")
-    skip = updated.locator("li.event").filter(has_text="no signal sent: 1 receiver skipped")
+    skip = event(updated, "update()", "no signal sent: 1 receiver skipped")
     expect(skip).to_contain_text("update() on playground.SandboxNote")
     expect(skip.locator("svg")).to_have_count(0)
     expect(skip).not_to_contain_text("post_save ·")
