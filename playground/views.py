@@ -4,9 +4,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
+from htmx_request import HtmxHttpRequest
 from playground.models import SandboxNote
 from playground.operations import MAX_NOTES, OPERATIONS, SandboxFull
-from profiles.http import HtmxHttpRequest
 from signal_lens.context import name_chain
 from signal_lens.pages.visitors import visitor_of
 from signal_lens.recording.capture import sends_during

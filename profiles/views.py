@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.static import serve
 
+from htmx_request import HtmxHttpRequest
 from profiles.forms import AvatarForm, BioForm, DeleteAccountForm, InterestsForm
-from profiles.http import HtmxHttpRequest
 from profiles.models import Profile
 
 

@@ -69,7 +69,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Fixed by the schema or the protocol, not tunable: what the recorder cuts stored texts to
-# (feed.models.Event's columns use the same constants), and how the stream pages and retries.
+# (models.Event's columns use the same constants), and how the stream pages and retries.
 ERROR_LENGTH = 300
 SUMMARY_LENGTH = 200
 SENDER_LENGTH = 100

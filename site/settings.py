@@ -285,9 +285,10 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The live feed records every signal send in this process; other FEED_* defaults: feed/conf.py.
+# The live feed records every signal send in this process; other FEED_* defaults are in
+# signal_lens/conf.py.
 FEED_ENABLED = env_bool("DJANGO_FEED_ENABLED", True)
-# A classroom's limits (README "Limits"): unset, feed/conf.py's defaults apply.
+# A classroom's limits (README "Limits"): unset, signal_lens/conf.py's defaults apply.
 for _limit in ("FEED_MAX_EVENTS", "FEED_VISITOR_EVENTS", "FEED_STREAMS_PER_VISITOR"):
     if os.environ.get(f"DJANGO_{_limit}"):
         globals()[_limit] = int(os.environ[f"DJANGO_{_limit}"])

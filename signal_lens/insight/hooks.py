@@ -1,8 +1,8 @@
 """What the records learn beyond timing: queries, transactions, on_commit callbacks and spans.
 
-The records module calls these hooks as sends and receivers begin and finish; each hook catches
+recording/chains.py calls these hooks as sends and receivers begin and finish; each hook catches
 its own failures, so a probe can never break a send or a receiver. The `send` and `call` they take
-are feed.chains' Send and Call, typed Any here because chains imports this module.
+are that module's Send and Call, typed Any here because chains imports this module.
 """
 
 import functools

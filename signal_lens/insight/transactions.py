@@ -7,7 +7,6 @@ way the recorder times receivers; FEED_WATCH_ON_COMMIT = False leaves the queue 
 """
 
 import functools
-import logging
 from typing import Any
 
 from django.dispatch import Signal
@@ -15,8 +14,6 @@ from django.dispatch import Signal
 from signal_lens.naming.privacy import error_text
 from signal_lens.naming.receivers import describe
 from signal_lens.naming.signal_names import name_of
-
-logger = logging.getLogger(__name__)
 
 
 def callback_name(callback: Any) -> str:

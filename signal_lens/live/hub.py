@@ -40,10 +40,8 @@ _stop_signals_chained = False
 
 
 class Outage:
-    """The live feed's database failing: one line when it starts, one with counts when it is back.
-
-    A killed connection used to log a traceback for each failed read and each LISTEN retry.
-    """
+    """The live feed's database failing: one line when it starts, one with counts when it is back,
+    instead of a traceback for each failed read and each LISTEN retry."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()

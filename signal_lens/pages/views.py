@@ -1,4 +1,4 @@
-"""The feed's pages and fragments. None of their requests is recorded (store/writer.py)."""
+"""The feed's pages and fragments. None of their requests is recorded (recording/paths.py)."""
 
 from uuid import UUID
 

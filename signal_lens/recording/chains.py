@@ -1,7 +1,6 @@
 """In-memory records of signal sends, kept per request (a chain) until written in one go."""
 
 import itertools
-import logging
 import uuid
 from datetime import timedelta
 from time import perf_counter
@@ -19,8 +18,6 @@ from signal_lens.naming.receivers import ReceiverInfo
 from signal_lens.naming.signal_names import SignalName, name_of, sender_label
 from signal_lens.recording.paths import redact_path
 
-logger = logging.getLogger(__name__)
-
 
 class Chain:
     """The sends of one request (or one top-level send of a command or shell), in order."""
@@ -29,7 +26,7 @@ class Chain:
         self.id = uuid.uuid4()
         self.kind, self.origin, self.path, self.ignored = kind, origin, path, ignored
         self.visitor = ""
-        self.label = ""  # What the request did, named by the view (feed.context.name_chain).
+        self.label = ""  # What the request did, named by the view (context.name_chain()).
         self.public_path = False  # The view says its URL arguments are no secret: show them.
         self.sends: list[Send] = []
         self.started = perf_counter()

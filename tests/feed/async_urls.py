@@ -2,9 +2,9 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
-from urls import urlpatterns as site_urlpatterns
 
 from tests.helpers import ping_slowly
+from urls import urlpatterns as site_urlpatterns
 
 
 async def ping_view(request: HttpRequest) -> HttpResponse:
