@@ -105,11 +105,28 @@ def test_htmx_gets_the_redrawn_panel_with_the_switch_on(client):
     assert 'role="switch" aria-checked="true"' in response.content.decode()
 
 
-def test_a_chains_html_is_the_same_whichever_the_switch(signed_up):
-    folded = chain_fragments(feed_page(signed_up))
+def test_a_page_leaves_folded_plumbing_out_of_its_rows(signed_up):
+    signup = chain_fragments(feed_page(signed_up))[-1]
+    assert 'data-signal="request_started"' not in signup
+    assert "internal signals folded" in signup
+
+
+def test_the_switch_draws_the_plumbing_into_the_rows(signed_up):
     signed_up.post("/feed/internals/", {"show": "1"})
-    shown = chain_fragments(feed_page(signed_up))
-    assert folded and folded[-1] in shown
+    signup = chain_fragments(feed_page(signed_up))[-1]
+    assert 'data-signal="request_started"' in signup
+
+
+def test_a_chains_lessons_are_the_same_whichever_the_switch(signed_up):
+    folded = row_texts(chain_fragments(feed_page(signed_up))[-1])
+    signed_up.post("/feed/internals/", {"show": "1"})
+    shown = row_texts(chain_fragments(feed_page(signed_up))[-1])
+    assert folded and all(row in shown for row in folded)
+
+
+def test_folded_details_leave_the_plumbing_out(signed_up):
+    html = opened(signed_up, feed_page(signed_up))
+    assert "django.core.signals.request_started" not in html
 
 
 def test_the_history_pages_back_to_the_oldest_request(signed_up, settings):
