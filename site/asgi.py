@@ -5,6 +5,8 @@ import warnings
 
 from django.core.asgi import get_asgi_application
 
+from signal_lens.asgi import with_lifespan
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")
 
 # WhiteNoise and the media view stream small files with sync iterators; Django reads them in a
@@ -13,4 +15,5 @@ warnings.filterwarnings(
     "ignore", message="StreamingHttpResponse must consume synchronous iterators"
 )
 
-application = get_asgi_application()
+# The server waits, as it stops, for the feed to write its last requests' chains.
+application = with_lifespan(get_asgi_application())
