@@ -59,8 +59,9 @@ DEFAULTS: dict[str, Any] = {
     # The layout the feed's pages extend: its own by default, or the host's, with `title`,
     # `content` and `aside` blocks, loading signal_lens/feed.css and feed.js (docs/install.md).
     "FEED_BASE_TEMPLATE": "signal_lens/base.html",
-    # How many recent requests the sidebar shows, and each page of the feed's history.
-    "FEED_PANEL_CHAINS": 12,
+    # How many recent requests the sidebar shows, and each page of the feed's history. Six keep
+    # a signed-in home page under 30 KB; the panel links to the history for the rest.
+    "FEED_PANEL_CHAINS": 6,
     "FEED_PAGE_CHAINS": 20,
     # The cookie that keeps a visitor's "show Django's internals" choice (anonymous visitors too).
     "FEED_INTERNALS_COOKIE": "signal_lab_internals",

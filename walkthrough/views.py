@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from signal_lens.store.reads import latest_inside
 from walkthrough.steps import progress, sends_since
 
 STEPS = "walkthrough/home.html#steps"
+BLANKS = re.compile(r"\s*\n\s*")
 
 
 def steps_html(visitor: str) -> str:
@@ -31,7 +33,8 @@ def steps_html(visitor: str) -> str:
             "walkthrough": progress(visitor),
             "login_skipped": latest_inside(visitor, "record_login"),
         }
-        state = {"html": render_to_string(STEPS, context)}
+        # The template's indentation is 1.5 KB of the steps' 10: one line break is as good.
+        state = {"html": BLANKS.sub("\n", render_to_string(STEPS, context))}
     if state.get("seen") != newest:
         state["seen"] = newest
         cache.set(key, state, timeout=feed_setting("FEED_MAX_AGE_SECONDS"))

@@ -2,9 +2,10 @@
 
 A written chain never changes, so its fragment is kept in Django's cache (local memory in one
 process, Redis across processes when DJANGO_REDIS_URL is set). The key names everything that
-changes the drawing: the chain, its size (pruning may cut a chain's oldest sends) and the template's
-own text. A visitor's display choices (Django's internals shown or folded) are classes on the
-panel around the fragments, never inside them, so every visitor shares one drawing.
+changes the drawing: the chain, its size (pruning may cut a chain's oldest sends), the template's
+own text and whether Django's internals are drawn. Pages leave the internals out for visitors who
+fold them (half a request's rows, hidden by CSS anyway); the streams send one drawing with them to
+everyone, and the panel's class folds them.
 """
 
 import functools
@@ -56,37 +57,42 @@ def _template_digest() -> str:
     return hashlib.sha256(Path(origin).read_bytes()).hexdigest()[:12]
 
 
-def fragment_key(head: ChainHead) -> str:
-    return f"signal_lens:chain:{_template_digest()}:{head.id.hex}:{head.size}"
+def fragment_key(head: ChainHead, internals: bool) -> str:
+    drawn = "all" if internals else "lessons"
+    return f"signal_lens:chain:{_template_digest()}:{head.id.hex}:{head.size}:{drawn}"
 
 
-def render(chain: ChainView) -> SafeString:
+def render(chain: ChainView, internals: bool) -> SafeString:
     """Draw one chain; only fragments() calls it, for chains missing from the cache."""
     with muted():
-        html = render_to_string(f"{TEMPLATE}#chain", {"chain": chain})
+        html = render_to_string(f"{TEMPLATE}#chain", {"chain": chain, "internals": internals})
     # The template's indentation and blank lines are a third of it: one line break is as good.
     return mark_safe(BLANKS.sub("\n", html))  # The template escaped every value.
 
 
-def _draw_missing(heads: list[ChainHead], keys: dict[UUID, str]) -> dict[str, str]:
+def _draw_missing(heads: list[ChainHead], keys: dict[UUID, str], internals: bool) -> dict[str, str]:
     found = cache.get_many(list(keys.values()))
     missing = [head.id for head in heads if keys[head.id] not in found]
     if missing:
-        drawn = {keys[chain.id]: render(chain) for chain in group_chains(chain_events_of(missing))}
+        chains = group_chains(chain_events_of(missing))
+        drawn = {keys[chain.id]: render(chain, internals) for chain in chains}
         cache.set_many(drawn, timeout=feed_setting("FEED_MAX_AGE_SECONDS"))
         found.update(drawn)
     return found
 
 
-def fragments(heads: list[ChainHead]) -> list[Fragment]:
-    """These chains' HTML, in the same order: from the cache, rendering only the misses."""
-    keys = {head.id: fragment_key(head) for head in heads}
+def fragments(heads: list[ChainHead], internals: bool = True) -> list[Fragment]:
+    """These chains' HTML, in the same order: from the cache, rendering only the misses.
+
+    Without `internals`, Django's plumbing is left out (a page for a visitor who folds it).
+    """
+    keys = {head.id: fragment_key(head, internals) for head in heads}
     found = cache.get_many(list(keys.values()))
     if len(found) < len(keys):
         # One drawer at a time in a process: a page and the watcher missing the same new chain
         # at once would both draw it.
         with _drawing:
-            found.update(_draw_missing(heads, keys))
+            found.update(_draw_missing(heads, keys, internals))
     # A chain pruned between reading its head and its events has nothing left to show.
     return [
         Fragment(head, mark_safe(found[keys[head.id]])) for head in heads if keys[head.id] in found

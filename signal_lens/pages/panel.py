@@ -58,7 +58,7 @@ def panel_context(
     return {
         "feed_enabled": feed_setting("FEED_ENABLED"),
         "families": Family.values,
-        "chains": fragments(heads),
+        "chains": fragments(heads, internals),
         "history": history,
         "before": before,
         "live": before is None,

@@ -23,7 +23,7 @@ from signal_lens.live.hub import get_hub, read
 from signal_lens.live.stream import event_stream
 from signal_lens.naming.receivers import describe
 from signal_lens.pages import receivers_map, stats, waterfall
-from signal_lens.pages.panel import EVERYONE_KEY, panel_context, viewer
+from signal_lens.pages.panel import EVERYONE_KEY, panel_context, shows_internals, viewer
 from signal_lens.pages.receivers_map import live_receiver, source_lines
 from signal_lens.pages.visitors import set_feed_cookie, visitor_of
 from signal_lens.store import reads, tree
@@ -111,7 +111,8 @@ def poll(request: HttpRequest) -> HttpResponse:
     heads = reads.heads_after(viewer(request), after, STREAM_BATCH)
     after = max([after, *(head.last_id for head in heads)])
     poll_url = f"{reverse('signal_lens:poll')}?{urlencode({'after': after})}"
-    context = {"chains": list(reversed(fragments(heads))), "poll_url": poll_url}
+    chains = fragments(heads, shows_internals(request))
+    context = {"chains": list(reversed(chains)), "poll_url": poll_url}
     return render(request, "signal_lens/feed.html#poll", context)
 
 
@@ -156,7 +157,8 @@ def chain_details(request: HttpRequest, chain_id: UUID) -> HttpResponse:
     found = tree.chain_for(viewer(request), chain_id)
     if found is None:
         raise Http404("No such request in your feed.")
-    return render(request, "signal_lens/feed.html#details", {"chain": found})
+    context = {"chain": found, "internals": shows_internals(request)}
+    return render(request, "signal_lens/feed.html#details", context)
 
 
 @require_GET

@@ -1,4 +1,4 @@
-"""A chain's HTML is drawn once, however many pages, polls and streams show it."""
+"""A chain's HTML is drawn once for pages and polls and once for streams, however many show it."""
 
 from collections import Counter
 
@@ -17,19 +17,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def drawn():
-    """How many times each chain's fragment was drawn, by chain id."""
-    counts: Counter[str] = Counter()
+    """How many times each chain's fragment was drawn, by chain id and whether with internals."""
+    counts: Counter[tuple[str, bool]] = Counter()
 
     def count(sender, template, context, **kwargs):
         if template.name == "chain":
-            counts[str(context["chain"].id)] += 1
+            counts[str(context["chain"].id), context["internals"]] += 1
 
     template_rendered.connect(count, dispatch_uid="tests.drawn")
     yield counts
     template_rendered.disconnect(dispatch_uid="tests.drawn")
 
 
-def test_pages_polls_and_streams_share_one_drawing_of_each_chain(drawn):
+def test_pages_and_polls_share_one_drawing_of_each_chain_and_streams_another(drawn):
     browser = Client()
     browser.get("/accounts/login/")
 
@@ -45,8 +45,9 @@ def test_pages_polls_and_streams_share_one_drawing_of_each_chain(drawn):
     for _ in range(2):
         browser.get("/playground/")
     browser.get("/feed/poll/?after=0")
-    chains = set(Event.objects.values_list("chain", flat=True))
-    assert drawn and set(drawn) <= {str(chain) for chain in chains}
+    chains = {str(chain) for chain in Event.objects.values_list("chain", flat=True)}
+    assert drawn and {chain for chain, _ in drawn} <= chains
+    assert {internals for _, internals in drawn} == {True, False}
     assert set(drawn.values()) == {1}
 
 

@@ -4,7 +4,7 @@ import re
 
 import django
 import pytest
-from django.test.html import parse_html
+from django.test.html import Element, parse_html
 
 from signal_lens.conf import feed_setting
 from signal_lens.models import Event
@@ -112,11 +112,33 @@ def test_htmx_gets_the_redrawn_panel_with_the_switch_on(client):
     assert 'role="switch" aria-checked="true"' in response.content.decode()
 
 
-def test_a_chains_html_is_the_same_whichever_the_switch(signed_up):
-    folded = chains(feed_page(signed_up))
+def signals_of(chain: Element) -> list[str]:
+    """The signals a chain's rows show, in order."""
+    return [dict(event.attributes)["data-signal"] for event in events(chain)]
+
+
+def test_a_page_leaves_folded_plumbing_out_of_its_rows(signed_up):
+    signup = chains(feed_page(signed_up))[-1]
+    assert "request_started" not in signals_of(signup)
+    assert "internal signals folded" in text(signup)
+
+
+def test_the_switch_draws_the_plumbing_into_the_rows(signed_up):
     signed_up.post("/feed/internals/", {"show": "1"})
-    shown = chains(feed_page(signed_up))
-    assert folded and folded[-1] in shown
+    signup = chains(feed_page(signed_up))[-1]
+    assert "request_started" in signals_of(signup)
+
+
+def test_a_chains_lessons_are_the_same_whichever_the_switch(signed_up):
+    folded = [row_text(event) for event in events(chains(feed_page(signed_up))[-1])]
+    signed_up.post("/feed/internals/", {"show": "1"})
+    shown = [row_text(event) for event in events(chains(feed_page(signed_up))[-1])]
+    assert folded and all(row in shown for row in folded)
+
+
+def test_folded_details_leave_the_plumbing_out(signed_up):
+    html = with_details(signed_up, feed_page(signed_up))
+    assert "django.core.signals.request_started" not in html
 
 
 def test_the_history_pages_back_to_the_oldest_request(signed_up, settings):

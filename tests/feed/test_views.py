@@ -4,7 +4,9 @@ import re
 
 import pytest
 
+from signal_lens.conf import feed_setting
 from signal_lens.models import Event
+from tests.feed.rows import chains
 from tests.helpers import (
     CREATE_PROFILE_AT,
     FeedClient,
@@ -48,6 +50,21 @@ def test_the_feed_lists_the_newest_request_first(signed_up):
     signed_up.post("/profile/bio/", {"bio": "hello"})
     content = signed_up.get("/profile/").content.decode()
     assert content.index("POST /profile/bio/") < content.index("POST /accounts/signup/")
+
+
+def test_the_panel_beside_a_page_lists_the_newest_requests_and_links_to_the_rest(signed_up):
+    for number in range(feed_setting("FEED_PANEL_CHAINS")):
+        signed_up.post("/profile/bio/", {"bio": f"Bio {number}"})
+    content = signed_up.get("/profile/").content.decode()
+    assert len(chains(content)) == feed_setting("FEED_PANEL_CHAINS")
+    assert "POST /accounts/signup/" not in content
+    assert '<a href="/feed/">All your requests</a>' in content
+
+
+def test_the_history_page_holds_the_requests_left_off_the_panel(signed_up):
+    for number in range(feed_setting("FEED_PANEL_CHAINS")):
+        signed_up.post("/profile/bio/", {"bio": f"Bio {number}"})
+    assert "POST /accounts/signup/" in signed_up.get("/feed/").content.decode()
 
 
 def test_the_stream_starts_after_the_newest_chain_shown(signed_up):
