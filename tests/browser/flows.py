@@ -76,13 +76,32 @@ def row(event: Locator) -> Locator:
     return event.get_by_role("paragraph").first
 
 
+def feed(page: Page) -> Locator:
+    """The live feed beside the page: the complementary region named by its heading."""
+    return page.get_by_role("complementary", name="Live signals")
+
+
+def feed_panel(page: Page) -> Locator:
+    """The feed's foldable panel (a group: its details element), open or folded."""
+    return feed(page).get_by_role("group").first
+
+
+def feed_status(page: Page) -> Locator:
+    """What the feed says of its connection: connecting…, live, polling or off."""
+    return feed(page).get_by_role("status")
+
+
+def toggle_feed(page: Page) -> None:
+    """Fold or unfold the feed as a visitor does: by its heading."""
+    feed(page).get_by_role("heading", name="Live signals").click()
+
+
 def open_feed(page: Page) -> None:
     """Unfold the feed panel where it starts folded (phones)."""
     # The page folds the panel on phones as it is parsed (templates/_base.html): read it after.
     page.wait_for_load_state("domcontentloaded")
-    panel = page.locator("[data-feed-panel]")
-    if panel.get_attribute("open") is None:
-        panel.locator("summary").first.click()
+    if feed_panel(page).get_attribute("open") is None:
+        toggle_feed(page)
 
 
 def show_details(scope: Locator) -> None:

@@ -6,7 +6,17 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import WIDTHS
-from tests.browser.flows import chain, event, log_in, open_feed, requests, row, sign_up
+from tests.browser.flows import (
+    chain,
+    event,
+    feed_panel,
+    feed_status,
+    log_in,
+    open_feed,
+    requests,
+    row,
+    sign_up,
+)
 from tests.helpers import PASSWORD
 
 # Whether the whole of an element lies above the top edge of the feed's sheet.
@@ -34,15 +44,15 @@ def above_sheet(element: Locator) -> bool:
 def test_a_folded_feed_names_the_receivers_of_a_bio_save(page: Page, screenshot):
     page = phone(page)
     sign_up(page, "phone-bio@example.com")
-    expect(page.locator("[data-feed-panel]")).not_to_have_attribute("open", "")
-    expect(page.locator("[data-feed-status]")).to_have_text("live")
+    expect(feed_panel(page)).not_to_have_attribute("open", "")
+    expect(feed_status(page)).to_have_text("live")
     page.get_by_label("Bio").fill("on my phone")
     page.get_by_role("button", name="Save bio").click()
     notice = page.get_by_text(re.compile(r"^\d+ signals? · .*resize_avatar"))
     expect(notice).to_be_visible()
     screenshot("notice", full_page=False)
     notice.click()
-    expect(page.locator("[data-feed-panel]")).to_have_attribute("open", "")
+    expect(feed_panel(page)).to_have_attribute("open", "")
     expect(notice).to_be_hidden()
     screenshot("sheet-open", full_page=False)
 
