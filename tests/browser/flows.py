@@ -49,30 +49,59 @@ def choose_avatar(page: Page, name: str, data: bytes) -> None:
     page.get_by_label("Choose an image").set_input_files(files)
 
 
+def requests(page: Page) -> Locator:
+    """The feed's list of requests, newest first."""
+    return page.get_by_role("list", name="Requests", exact=True)
+
+
 def chain(page: Page, origin: str) -> Locator:
-    """The feed's entry for one request, by its method and path."""
-    return page.locator("#feed-chains > li.chain").filter(
-        has=page.get_by_role("link", name=origin, exact=True)
+    """The feed's entry for one request: the item holding the link named by its method and path."""
+    return (
+        requests(page)
+        .get_by_role("listitem")
+        .filter(has=page.get_by_role("link", name=origin, exact=True))
     )
 
 
-def event(scope: Page | Locator, signal: str, summary: str) -> Locator:
-    """The first event of this signal whose summary contains the text, within a scope."""
-    return scope.locator(f'li.event[data-signal="{signal}"]').filter(has_text=summary).first
+def event(scope: Page | Locator, signal: str, summary: str = "") -> Locator:
+    """The first event of this signal whose text contains `summary`, within a scope.
+
+    Found by the signal it records (its data-signal): the rows carry no name of their own.
+    """
+    return scope.locator(f'[data-signal="{signal}"]').filter(has_text=summary).first
 
 
 def row(event: Locator) -> Locator:
-    """An event's own collapsed row: signal, sender, receivers and their times."""
-    return event.locator(":scope > .event-row")
+    """An event's own collapsed row, its first paragraph: signal, sender, receivers, times."""
+    return event.get_by_role("paragraph").first
+
+
+def feed(page: Page) -> Locator:
+    """The live feed beside the page: the complementary region named by its heading."""
+    return page.get_by_role("complementary", name="Live signals")
+
+
+def feed_panel(page: Page) -> Locator:
+    """The feed's foldable panel (a group: its details element), open or folded."""
+    return feed(page).get_by_role("group").first
+
+
+def feed_status(page: Page) -> Locator:
+    """What the feed says of its connection: connecting…, live, polling or off."""
+    return feed(page).get_by_role("status")
+
+
+def toggle_feed(page: Page) -> None:
+    """Fold or unfold the feed as a visitor does: by its heading."""
+    feed(page).get_by_role("heading", name="Live signals").click()
 
 
 def open_feed(page: Page) -> None:
     """Unfold the feed panel where it starts folded (phones)."""
     # The page folds the panel on phones as it is parsed (templates/_base.html): read it after.
     page.wait_for_load_state("domcontentloaded")
-    panel = page.locator("[data-feed-panel]")
-    if panel.get_attribute("open") is None:
-        panel.locator("summary").first.click()
+    if feed_panel(page).get_attribute("open") is None:
+        toggle_feed(page)
 
 
 def show_details(scope: Locator) -> None:

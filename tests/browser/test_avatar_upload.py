@@ -60,8 +60,6 @@ def test_a_request_refused_in_front_of_the_app_shows_a_message(browser, live_url
         page.route("**/profile/avatar/", lambda route: route.fulfill(status=413, body="Too large"))
         choose_avatar(page, "holiday.jpg", images.jpeg())
         page.get_by_role("button", name="Upload avatar").click()
-        expect(page.locator("[data-request-error]")).to_have_text(
-            "This file is too large to upload."
-        )
+        expect(page.get_by_role("alert")).to_have_text("This file is too large to upload.")
     finally:
         context.close()

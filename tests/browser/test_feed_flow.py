@@ -2,13 +2,23 @@
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.flows import chain, event, log_in, row, show_details, sign_up
+from tests.browser.flows import (
+    chain,
+    event,
+    feed_panel,
+    feed_status,
+    log_in,
+    row,
+    show_details,
+    sign_up,
+    toggle_feed,
+)
 from tests.helpers import CREATE_PROFILE_AT
 
 
 def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
     page.goto("/")
-    expect(page.locator("[data-feed-status]")).to_have_text("live")
+    expect(feed_status(page)).to_have_text("live")
     actor = page.context.new_page()
     sign_up(actor, "watcher@example.com")
     expect(actor).to_have_url("/profile/")
@@ -19,8 +29,8 @@ def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
     profile_created = event(user_created, "post_save", "of watcher@… created")
     expect(profile_created).to_be_visible()
     show_details(signup)
-    details = user_created.locator(":scope > .event-details")
-    receivers = details.get_by_role("list", name="Receivers").get_by_role("listitem")
+    # Its own receivers come first: those of the sends inside them follow.
+    receivers = user_created.get_by_role("list", name="Receivers").first.get_by_role("listitem")
     create_profile = receivers.filter(has_text="create_profile")
     expect(create_profile.get_by_text(CREATE_PROFILE_AT, exact=True)).to_be_visible()
     create_profile.get_by_role("button", name="source").click()
@@ -39,7 +49,7 @@ def test_signup_and_logout_appear_live_in_another_tab(page: Page, screenshot):
 
 def test_an_htmx_save_appears_without_reloading(page: Page, screenshot):
     sign_up(page, "writer2@example.com")
-    expect(page.locator("[data-feed-status]")).to_have_text("live")
+    expect(feed_status(page)).to_have_text("live")
     page.get_by_label("Bio").fill("<i>signals</i> fan")
     page.get_by_role("button", name="Save bio").click()
     saved = event(chain(page, "POST /profile/bio/"), "post_save", "saved")
@@ -68,10 +78,10 @@ def test_the_waterfall_and_the_receivers_map(page: Page, screenshot):
 def test_the_feed_folds_on_a_phone(page: Page, screenshot):
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, "nobody@example.com")
-    panel = page.locator("[data-feed-panel]")
+    panel = feed_panel(page)
     expect(panel).not_to_have_attribute("open", "")
     screenshot("phone-folded")
-    panel.locator("summary").first.click()
+    toggle_feed(page)
     expect(event(page, "user_login_failed", "Login failed for nobody@…")).to_be_visible()
     screenshot("phone-open")
 
@@ -87,35 +97,35 @@ def test_the_feed_is_folded_on_a_phone_before_its_script_arrives(page: Page):
 
     page.route("**/signal_lens/feed.js", hold)
     page.goto("/", wait_until="commit")
-    panel = page.locator("[data-feed-panel]")
+    panel = feed_panel(page)
     expect(panel).to_be_attached()
     expect(panel).not_to_have_attribute("open", "")
     assert held, "feed.js was not requested"
     for route in held:
         route.continue_()
     page.wait_for_load_state()
-    expect(page.locator("[data-feed-status]")).to_have_text("live")
+    expect(feed_status(page)).to_have_text("live")
 
 
 def test_the_feed_stays_open_once_opened_on_a_phone(page: Page):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/")
-    page.locator("[data-feed-panel] summary").first.click()
+    toggle_feed(page)
     page.goto("/playground/")
-    expect(page.locator("[data-feed-panel]")).to_have_attribute("open", "")
+    expect(feed_panel(page)).to_have_attribute("open", "")
 
 
 def test_the_feed_stays_closed_once_closed_on_a_laptop(page: Page):
     page.goto("/")
-    page.locator("[data-feed-panel] summary").first.click()
+    toggle_feed(page)
     page.goto("/playground/")
-    expect(page.locator("[data-feed-panel]")).not_to_have_attribute("open", "")
+    expect(feed_panel(page)).not_to_have_attribute("open", "")
 
 
 def test_without_event_source_the_feed_polls(page: Page, screenshot):
     page.context.add_init_script("delete window.EventSource")
     page.goto("/")
-    expect(page.locator("[data-feed-status]")).to_have_text("polling")
+    expect(feed_status(page)).to_have_text("polling")
     actor = page.context.new_page()
     log_in(actor, "nobody@example.com")
     failed = event(chain(page, "POST /accounts/login/"), "user_login_failed", "nobody@…")
@@ -131,8 +141,8 @@ def test_a_tab_beyond_the_stream_limit_polls_and_the_others_stay_live(browser, l
         tabs = [context.new_page() for _ in range(5)]  # The limit is 4 streams per visitor.
         for tab in tabs:
             tab.goto("/")
-            expect(tab.locator("[data-feed-status]")).not_to_have_text("connecting…")
-        statuses = [tab.locator("[data-feed-status]").text_content() for tab in tabs]
+            expect(feed_status(tab)).not_to_have_text("connecting…")
+        statuses = [feed_status(tab).text_content() for tab in tabs]
         assert statuses == ["live"] * 4 + ["polling"]
         tabs[0].goto("/playground/")  # Pages still load beside four open streams.
         expect(tabs[0].locator("h1")).to_have_text("Signals playground")

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.flows import chain, event, show_details, sign_up
+from tests.browser.flows import chain, event, feed_status, show_details, sign_up
 
 WIDTHS = {"desktop": 1366, "phone": 390}
 
@@ -41,7 +41,7 @@ def test_the_receivers_map_sorts_its_statistics(page: Page, screenshot, device):
 
 def test_the_feed_shows_a_rolled_back_callback_live(page: Page, screenshot):
     page.goto("/playground/")
-    expect(page.locator("[data-feed-status]")).to_have_text("live")
+    expect(feed_status(page)).to_have_text("live")
     page.get_by_role("button", name="Save, then roll back").click()
     rolled_back = chain(page, "POST /playground/rollback/ · Save, then roll back")
     show_details(rolled_back)

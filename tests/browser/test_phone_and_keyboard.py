@@ -6,7 +6,17 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import WIDTHS
-from tests.browser.flows import chain, log_in, open_feed, row, sign_up
+from tests.browser.flows import (
+    chain,
+    event,
+    feed_panel,
+    feed_status,
+    log_in,
+    open_feed,
+    requests,
+    row,
+    sign_up,
+)
 from tests.helpers import PASSWORD
 
 # Whether the whole of an element lies above the top edge of the feed's sheet.
@@ -34,15 +44,15 @@ def above_sheet(element: Locator) -> bool:
 def test_a_folded_feed_names_the_receivers_of_a_bio_save(page: Page, screenshot):
     page = phone(page)
     sign_up(page, "phone-bio@example.com")
-    expect(page.locator("[data-feed-panel]")).not_to_have_attribute("open", "")
-    expect(page.locator("[data-feed-status]")).to_have_text("live")
+    expect(feed_panel(page)).not_to_have_attribute("open", "")
+    expect(feed_status(page)).to_have_text("live")
     page.get_by_label("Bio").fill("on my phone")
     page.get_by_role("button", name="Save bio").click()
     notice = page.get_by_text(re.compile(r"^\d+ signals? · .*resize_avatar"))
     expect(notice).to_be_visible()
     screenshot("notice", full_page=False)
     notice.click()
-    expect(page.locator("[data-feed-panel]")).to_have_attribute("open", "")
+    expect(feed_panel(page)).to_have_attribute("open", "")
     expect(notice).to_be_hidden()
     screenshot("sheet-open", full_page=False)
 
@@ -52,7 +62,7 @@ def test_the_open_feed_leaves_the_failed_login_error_in_view(page: Page, screens
     log_in(page, "nobody@example.com", "not-the-password")
     error = page.get_by_role("alert").filter(has_text="not correct")
     open_feed(page)
-    expect(page.locator("#feed-chains")).to_be_visible()
+    expect(requests(page)).to_be_visible()
     expect(error).to_be_in_viewport(ratio=1)
     assert above_sheet(error), "the open feed covers the failed login's error"
     screenshot("failed-login", full_page=False)
@@ -103,10 +113,10 @@ def test_a_skip_row_has_no_signal_badge(page: Page, screenshot):
     page.get_by_role("button", name="save()", exact=True).click()
     page.get_by_role("button", name="QuerySet.update()").click()
     saved = chain(page, "POST /playground/save/ · save()")
-    sent = saved.locator("li.event").filter(has_text="post_save").first
+    sent = event(saved, "post_save")
     expect(row(sent).locator("svg")).to_have_count(1)  # A send's badge: its family's icon.
     updated = chain(page, "POST /playground/queryset-update/ · QuerySet.update()")
-    skip = updated.locator("li.event").filter(has_text="no signal sent: 1 receiver skipped")
+    skip = event(updated, "update()", "no signal sent: 1 receiver skipped")
     expect(skip).to_contain_text("update() on playground.SandboxNote")
     expect(skip.locator("svg")).to_have_count(0)
     expect(skip).not_to_contain_text("post_save ·")

@@ -9,6 +9,7 @@ from tests.browser.flows import (
     event,
     open_feed,
     overflow,
+    requests,
     row,
     show_details,
     sign_up,
@@ -37,16 +38,16 @@ def test_the_internals_switch_hides_and_shows_djangos_plumbing(sized_page: Page,
     page.goto("/playground/")
     open_feed(page)
     # Folded: left out of the page's rows, hidden in those the stream brings.
-    expect(page.locator('#feed li.event[data-signal="request_started"]').first).to_be_hidden()
+    expect(event(requests(page), "request_started")).to_be_hidden()
     page.get_by_role("switch", name="Show Django's internals").click()
     expect(page.get_by_role("switch")).to_have_attribute("aria-checked", "true")
-    expect(page.locator('#feed li.event[data-signal="request_started"]').first).to_be_visible()
+    expect(event(requests(page), "request_started")).to_be_visible()
     screenshot("internals-shown")
     page.reload()
     open_feed(page)
-    expect(page.locator('#feed li.event[data-signal="request_started"]').first).to_be_visible()
+    expect(event(requests(page), "request_started")).to_be_visible()
     page.get_by_role("switch", name="Show Django's internals").click()
-    expect(page.locator('#feed li.event[data-signal="request_started"]').first).to_be_hidden()
+    expect(event(requests(page), "request_started")).to_be_hidden()
 
 
 def test_no_page_scrolls_sideways(sized_page: Page, email: str, screenshot):
@@ -152,5 +153,5 @@ def test_a_chain_is_two_tab_stops_not_one_per_row(sized_page: Page, email: str):
     sign_up(page, email)
     open_feed(page)
     signup = chain(page, "POST /accounts/signup/")
-    expect(signup.locator("li.event:not(.event-internal)").first).to_be_visible()
+    expect(event(signup, "user_signed_up")).to_be_visible()
     assert signup.evaluate(TAB_STOPS) == ["a", "button"]

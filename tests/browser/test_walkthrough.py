@@ -48,10 +48,10 @@ def test_clicking_a_step_highlights_the_row_that_ticked_it(
     open_feed(page)
     step(page, "Sign up (done)").get_by_role("link", name="Show the signals that ticked it").click()
     user_created = event(chain(page, "POST /accounts/signup/"), "post_save", "created")
-    expect(user_created).to_have_class("event family-model highlighted")
+    expect(user_created).to_have_attribute("aria-current", "true")
     expect(user_created).to_be_focused()
     signed_up = event(chain(page, "POST /accounts/signup/"), "user_signed_up", "signed up")
-    expect(signed_up).to_have_class(re.compile(r"\bhighlighted\b"))
+    expect(signed_up).to_have_attribute("aria-current", "true")
     screenshot("highlighted")
 
 

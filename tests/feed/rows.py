@@ -1,33 +1,43 @@
-"""Reading the feed's HTML as a visitor reads it: each collapsed row as one line of text."""
+"""Reading the feed's HTML as a visitor reads it: the list of requests, each event's collapsed row
+as one line of text, and what a chain's Details load."""
 
 import re
-from html import unescape
 
-ROW = re.compile(r'<p class="event-row">(.*?)</p>', re.S)
-# A chain runs until the next chain or the list's closing "nothing yet" item.
-NEXT = r'(?=<li class="chain|<li class="feed-empty")'
-CHAIN = re.compile(r'(<li class="chain[^"]*" id="chain-[^"]+".*?</li>\s*)' + NEXT, re.S)
+from django.test.html import Element, parse_html
+
+from tests.helpers import elements, list_items, text
+
+
+def events(node: Element) -> list[Element]:
+    """Every event under a node, in document order: the items that name the signal they record."""
+    return [
+        element
+        for element in elements(node)
+        if element.name == "li" and "data-signal" in dict(element.attributes)
+    ]
+
+
+def row_text(event: Element) -> str:
+    """An event's collapsed row, its first paragraph, as one line: signal, sender, receivers."""
+    row = next(child for child in event.children if getattr(child, "name", "") == "p")
+    return " ".join(text(row).split())
 
 
 def row_texts(html: str) -> list[str]:
-    """Every collapsed event row, tags stripped and spaces collapsed."""
-    texts = (re.sub(r"<[^>]+>", "", row) for row in ROW.findall(html))
-    return [" ".join(unescape(text).split()) for text in texts]
+    """Every event's collapsed row on a page."""
+    return [row_text(event) for event in events(parse_html(html))]
 
 
-def chain_fragments(html: str) -> list[str]:
-    """The HTML of each chain the panel lists."""
-    return CHAIN.findall(html)
+def chains(html: str) -> list[Element]:
+    """The requests the feed lists: each item of its list that links to the request's page."""
+    items = list_items(html, "Requests")
+    return [item for item in items if any(each.name == "a" for each in elements(item))]
 
 
 DETAILS_URL = re.compile(r'hx-get="(/feed/requests/[0-9a-f-]+/details/)"')
-SLOT = '<div class="event-details" id="details-'
 
 
-def opened(client, html: str) -> str:
-    """A page's HTML with every chain's Details opened: each row's details in its empty slot."""
-    for url in DETAILS_URL.findall(html):
-        for block in client.get(url).content.decode().split(SLOT)[1:]:
-            event_id = block.split('"', 1)[0]
-            html = html.replace(f'{SLOT}{event_id}"></div>', SLOT + block.strip())
-    return html
+def with_details(client, html: str) -> str:
+    """A page's HTML followed by what each chain's Details button loads: arguments, receivers'
+    files, SQL and on_commit callbacks."""
+    return html + "".join(client.get(url).content.decode() for url in DETAILS_URL.findall(html))

@@ -4,12 +4,14 @@ import re
 
 import django
 import pytest
+from django.test.html import Element, parse_html
 
 from signal_lens.conf import feed_setting
 from signal_lens.models import Event
 from signal_lens.naming.signal_names import named_signals
 from signal_lens.pages import glossary
-from tests.feed.rows import chain_fragments, opened, row_texts
+from tests.feed.rows import chains, events, row_text, row_texts, with_details
+from tests.helpers import elements, list_items, text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,9 +28,13 @@ def test_a_collapsed_row_names_its_receivers_and_their_times(signed_up):
 
 
 def test_a_signal_sent_inside_a_receiver_shows_under_it(signed_up):
-    html = feed_page(signed_up)
-    inside = html.split("inside <code>create_profile</code>", 1)[1]
-    assert row_texts(inside)[0].startswith("pre_save · profiles.Profile")
+    user_created = next(
+        event
+        for event in events(parse_html(feed_page(signed_up)))
+        if row_text(event).startswith("post_save · auth.User") and " created" in text(event)
+    )
+    first_inside = events(user_created)[1]  # [0] is the event itself.
+    assert row_text(first_inside).startswith("pre_save · profiles.Profile")
 
 
 def test_a_receiver_that_never_ran_says_so(client):
@@ -43,7 +49,8 @@ def test_the_waterfall_says_not_run_instead_of_a_time(client):
     client.post("/playground/send/", headers={"HX-Request": "true"})
     sent = Event.objects.get(signal="experiment")
     html = client.get(f"/feed/requests/{sent.chain}/").content.decode()
-    assert re.search(r"<code>count_sandbox_notes</code>.*?wf-ms\">not run<", html, re.S)
+    rows = [text(item) for item in list_items(html, "Signals and receivers on one time scale")]
+    assert next(row for row in rows if row.startswith("count_sandbox_notes")).endswith("not run")
 
 
 def test_the_two_user_logged_in_say_which_module_sent_them(signed_up):
@@ -56,7 +63,7 @@ def test_the_two_user_logged_in_say_which_module_sent_them(signed_up):
 
 def test_pk_set_names_the_topics_beside_their_ids(signed_up, topic):
     signed_up.post("/profile/interests/", {"interests": [topic.pk]})
-    assert f"<dd>Signals (#{topic.pk})</dd>" in opened(signed_up, feed_page(signed_up))
+    assert f"<dd>Signals (#{topic.pk})</dd>" in with_details(signed_up, feed_page(signed_up))
 
 
 def test_one_topic_is_one_topic(signed_up, topic):
@@ -65,7 +72,7 @@ def test_one_topic_is_one_topic(signed_up, topic):
 
 
 def test_built_in_signals_link_to_their_entry_in_djangos_docs(signed_up):
-    html = opened(signed_up, feed_page(signed_up))
+    html = with_details(signed_up, feed_page(signed_up))
     assert f'href="{DOCS}ref/signals/#django.db.models.signals.post_save"' in html
     assert f'href="{DOCS}ref/contrib/auth/#django.contrib.auth.signals.user_logged_in"' in html
 
@@ -105,27 +112,32 @@ def test_htmx_gets_the_redrawn_panel_with_the_switch_on(client):
     assert 'role="switch" aria-checked="true"' in response.content.decode()
 
 
+def signals_of(chain: Element) -> list[str]:
+    """The signals a chain's rows show, in order."""
+    return [dict(event.attributes)["data-signal"] for event in events(chain)]
+
+
 def test_a_page_leaves_folded_plumbing_out_of_its_rows(signed_up):
-    signup = chain_fragments(feed_page(signed_up))[-1]
-    assert 'data-signal="request_started"' not in signup
-    assert "internal signals folded" in signup
+    signup = chains(feed_page(signed_up))[-1]
+    assert "request_started" not in signals_of(signup)
+    assert "internal signals folded" in text(signup)
 
 
 def test_the_switch_draws_the_plumbing_into_the_rows(signed_up):
     signed_up.post("/feed/internals/", {"show": "1"})
-    signup = chain_fragments(feed_page(signed_up))[-1]
-    assert 'data-signal="request_started"' in signup
+    signup = chains(feed_page(signed_up))[-1]
+    assert "request_started" in signals_of(signup)
 
 
 def test_a_chains_lessons_are_the_same_whichever_the_switch(signed_up):
-    folded = row_texts(chain_fragments(feed_page(signed_up))[-1])
+    folded = [row_text(event) for event in events(chains(feed_page(signed_up))[-1])]
     signed_up.post("/feed/internals/", {"show": "1"})
-    shown = row_texts(chain_fragments(feed_page(signed_up))[-1])
+    shown = [row_text(event) for event in events(chains(feed_page(signed_up))[-1])]
     assert folded and all(row in shown for row in folded)
 
 
 def test_folded_details_leave_the_plumbing_out(signed_up):
-    html = opened(signed_up, feed_page(signed_up))
+    html = with_details(signed_up, feed_page(signed_up))
     assert "django.core.signals.request_started" not in html
 
 
@@ -146,9 +158,13 @@ def test_the_newest_history_page_leaves_the_oldest_out(signed_up, settings):
 
 def test_the_receivers_map_lists_a_receiver_connected_many_times_once(client):
     html = client.get("/feed/receivers/").content.decode()
-    name = re.escape("StorageSettingsMixin._clear_cached_properties</code>")
-    assert len(re.findall(name, html)) == 1
-    assert re.search(name + r'\s*<span class="tag"[^>]*>\u00d7 [2-9]', html)
+    listed = [
+        " ".join(text(item).split())
+        for item in elements(parse_html(html))
+        if item.name == "li" and "StorageSettingsMixin._clear_cached_properties" in text(item)
+    ]
+    assert len(listed) == 1
+    assert re.search(r"_clear_cached_properties \u00d7 [2-9] ", listed[0])
 
 
 def test_every_django_signal_has_a_line_of_explanation():

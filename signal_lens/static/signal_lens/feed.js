@@ -157,11 +157,12 @@
     event.preventDefault();
     var panel = document.querySelector("[data-feed-panel]");
     if (panel) panel.open = true;
-    document.querySelectorAll(".event.highlighted").forEach(function (other) {
-      other.classList.remove("highlighted");
+    // aria-current: a screen reader says which rows are the step's, as the outline shows.
+    document.querySelectorAll("#feed [aria-current]").forEach(function (other) {
+      other.removeAttribute("aria-current");
     });
     rows.forEach(function (row) {
-      if (row) row.classList.add("highlighted");
+      if (row) row.setAttribute("aria-current", "true");
     });
     rows[0].setAttribute("tabindex", "-1");
     rows[0].focus();
