@@ -3,9 +3,9 @@
 A written chain never changes, so its fragment is kept in Django's cache (local memory in one
 process, Redis across processes when DJANGO_REDIS_URL is set). The key names everything that
 changes the drawing: the chain, its size (pruning may cut a chain's oldest sends), the template's
-own text and whether Django's internals are drawn. Pages leave the internals out for visitors who
-fold them (half a request's rows, hidden by CSS anyway); the streams send one drawing with them to
-everyone, and the panel's class folds them.
+own text and whether Django's internals are drawn: pages and streams leave them out for visitors
+who fold them (three of a bio save's five rows, which CSS hid anyway). Every visitor with the same
+choice shares one drawing; the switch redraws the panel and reopens its stream.
 """
 
 import functools
@@ -81,10 +81,10 @@ def _draw_missing(heads: list[ChainHead], keys: dict[UUID, str], internals: bool
     return found
 
 
-def fragments(heads: list[ChainHead], internals: bool = True) -> list[Fragment]:
+def fragments(heads: list[ChainHead], internals: bool) -> list[Fragment]:
     """These chains' HTML, in the same order: from the cache, rendering only the misses.
 
-    Without `internals`, Django's plumbing is left out (a page for a visitor who folds it).
+    Without `internals`, Django's plumbing is left out (for a visitor who folds it).
     """
     keys = {head.id: fragment_key(head, internals) for head in heads}
     found = cache.get_many(list(keys.values()))

@@ -1,7 +1,8 @@
 """Waking live streams when new events are written, in this process or in any other.
 
 One watcher task per process reads the new chains once, for every stream it serves, takes their
-HTML from fragments.py (drawn once) and hands each stream its own visitor's chains. It runs
+HTML from fragments.py (drawn once, with Django's internals or without as each stream's visitor
+chose) and hands each stream its own visitor's chains. It runs
 when a write in this process pokes it, when PostgreSQL NOTIFY says another process wrote (both
 through store/notify.py), and every FEED_POLL_SECONDS as a safety net (SQLite with several
 processes). Streams read the database only to catch up when they open, through one small thread
@@ -115,11 +116,12 @@ Handed = tuple[int, str]
 class Subscription:
     """One stream's interest (a visitor's events, or every event for None) and its mailbox.
 
-    The watcher drops each new chain's message here; the stream only waits and sends.
+    The watcher drops each new chain's message here, drawn with Django's internals if the stream's
+    visitor shows them; the stream only waits and sends.
     """
 
-    def __init__(self, visitor: str | None, after: int) -> None:
-        self.visitor, self.after = visitor, after
+    def __init__(self, visitor: str | None, after: int, internals: bool) -> None:
+        self.visitor, self.after, self.internals = visitor, after, internals
         self.pending: list[Handed] = []
         self.ready = asyncio.Event()
         # Set when the client reads slower than chains arrive: the stream ends, the browser
@@ -153,15 +155,24 @@ class Subscription:
         return taken
 
 
-def _new_fragments(after: int, visitors: frozenset[str] | None) -> tuple[int, list[Fragment], bool]:
-    """Chains written after `after` of these visitors (all for None), the new resume point, and
-    whether more are waiting. Each chain is read and drawn once, for however many streams.
+# Whose chains the streams want (None: everyone's), by whether they are drawn with the internals.
+Interest = dict[bool, frozenset[str] | None]
+
+
+def _new_fragments(after: int, interest: Interest) -> tuple[int, dict[bool, list[Fragment]], bool]:
+    """Chains written after `after` that the streams want, in each drawing some stream wants; the
+    new resume point; whether more are waiting. Each is read once, drawn once per drawing.
     """
     top = reads.last_event_id()
     heads = reads.heads_after(reads.EVERYONE, after, STREAM_BATCH, until=top)
     resume = heads[-1].last_id if len(heads) == STREAM_BATCH else top
-    wanted = [head for head in heads if visitors is None or head.visitor in visitors]
-    return max(after, resume), fragments(wanted), len(heads) == STREAM_BATCH
+    found = {
+        internals: fragments(
+            [head for head in heads if visitors is None or head.visitor in visitors], internals
+        )
+        for internals, visitors in interest.items()
+    }
+    return max(after, resume), found, len(heads) == STREAM_BATCH
 
 
 class Hub:
@@ -180,14 +191,16 @@ class Hub:
         return self.streams[visitor] >= feed_setting("FEED_STREAMS_PER_VISITOR")
 
     @contextmanager
-    def subscribe(self, visitor: str | None, after: int, top: int) -> Iterator[Subscription]:
+    def subscribe(
+        self, visitor: str | None, after: int, top: int, internals: bool
+    ) -> Iterator[Subscription]:
         """Hand this visitor's chains after `after` to a new subscription, from now on.
 
         `top` is the newest event id, read before the stream catches up: a watcher started now
         begins there, so no chain written between the stream's catch-up and the watcher's first
         read is skipped.
         """
-        subscription = Subscription(visitor, after)
+        subscription = Subscription(visitor, after, internals)
         self.subscriptions.add(subscription)
         self.streams[visitor] += 1
         if self.stopping:
@@ -217,18 +230,26 @@ class Hub:
         _outage.worked(LISTENS)
         self.poked.set()
 
-    def _interest(self) -> frozenset[str] | None:
-        """The visitors whose chains some stream wants; None when a stream wants every chain."""
-        visitors = {subscription.visitor for subscription in self.subscriptions}
-        return None if None in visitors else frozenset(v for v in visitors if v is not None)
+    def _interest(self) -> Interest:
+        """The visitors whose chains some stream wants (None: every chain), by drawing."""
+        wanted: dict[bool, set[str | None]] = {}
+        for subscription in self.subscriptions:
+            wanted.setdefault(subscription.internals, set()).add(subscription.visitor)
+        return {
+            internals: None if None in visitors else frozenset(v for v in visitors if v is not None)
+            for internals, visitors in wanted.items()
+        }
 
-    def _hand_out(self, found: list[Fragment]) -> None:
-        by_visitor: dict[str, list[Fragment]] = {}
-        for fragment in found:
-            by_visitor.setdefault(fragment.head.visitor, []).append(fragment)
+    def _hand_out(self, found: dict[bool, list[Fragment]]) -> None:
+        by_visitor: dict[tuple[bool, str], list[Fragment]] = {}
+        for internals, drawn in found.items():
+            for fragment in drawn:
+                by_visitor.setdefault((internals, fragment.head.visitor), []).append(fragment)
         for subscription in list(self.subscriptions):
-            mine = found if subscription.visitor is None else by_visitor.get(subscription.visitor)
-            for fragment in mine or ():
+            drawn = found.get(subscription.internals, [])
+            if subscription.visitor is not None:
+                drawn = by_visitor.get((subscription.internals, subscription.visitor), [])
+            for fragment in drawn:
                 subscription.offer(fragment.head.last_id, fragment.message)
 
     async def _watch(self, latest: int) -> None:
@@ -242,7 +263,7 @@ class Hub:
             while True:
                 behind = False
                 try:
-                    found: list[Fragment]
+                    found: dict[bool, list[Fragment]]
                     latest, found, behind = await read(_new_fragments, latest, self._interest())
                     self._hand_out(found)
                 except DatabaseError:

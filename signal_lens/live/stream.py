@@ -18,14 +18,14 @@ from signal_lens.store.reads import heads_after, last_event_id
 RECONNECT = f"retry: {STREAM_RETRY_MS}\n\n"
 
 
-def _fragments_after(visitor: str | None, after: int) -> list[Fragment]:
-    return fragments(heads_after(visitor, after, STREAM_BATCH))
+def _fragments_after(visitor: str | None, after: int, internals: bool) -> list[Fragment]:
+    return fragments(heads_after(visitor, after, STREAM_BATCH), internals)
 
 
-async def _catch_up(visitor: str | None, after: int) -> AsyncIterator[Fragment]:
+async def _catch_up(visitor: str | None, after: int, internals: bool) -> AsyncIterator[Fragment]:
     """Every chain after `after` already written, read in batches."""
     while True:
-        found = await read(_fragments_after, visitor, after)
+        found = await read(_fragments_after, visitor, after, internals)
         for fragment in found:
             yield fragment
         if len(found) < STREAM_BATCH:
@@ -44,8 +44,10 @@ async def _live(subscription: Subscription, deadline: float) -> AsyncIterator[Ha
             yield handed
 
 
-async def event_stream(visitor: str | None, after: int) -> AsyncIterator[str]:
+async def event_stream(visitor: str | None, after: int, internals: bool) -> AsyncIterator[str]:
     """Send chains newer than `after` as they are written; heartbeat while idle; end in time.
+
+    Chains are drawn as the page's panel draws them: with Django's internals if `internals`.
 
     Subscribed before catching up, so nothing written meanwhile is missed; chains both read and
     handed over are sent once. When the server stops, the stream's last message tells the
@@ -60,10 +62,10 @@ async def event_stream(visitor: str | None, after: int) -> AsyncIterator[str]:
         return
     if hub.is_full(visitor):
         return  # Another tab won the last place: the browser reconnects, is refused, and polls.
-    with hub.subscribe(visitor, after, top) as subscription:
+    with hub.subscribe(visitor, after, top, internals) as subscription:
         yield RECONNECT
         try:
-            async for fragment in _catch_up(visitor, after):
+            async for fragment in _catch_up(visitor, after, internals):
                 after = fragment.head.last_id
                 yield fragment.message
         except DatabaseError:

@@ -136,7 +136,8 @@ async def stream(request: HttpRequest) -> HttpResponse:
     resumed = parse_id(request.headers.get("Last-Event-ID"))
     given = [found for found in (after, resumed) if found is not None]
     after = max(given) if given else await read(reads.last_event_id, visitor)
-    response = StreamingHttpResponse(event_stream(visitor, after), content_type="text/event-stream")
+    chains = event_stream(visitor, after, shows_internals(request))
+    response = StreamingHttpResponse(chains, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # Proxies such as nginx must not buffer the stream.
     return response

@@ -7,6 +7,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.test import Client
 from django.test.signals import template_rendered
 
+from signal_lens.conf import feed_setting
 from signal_lens.live.fragments import fragments
 from signal_lens.models import Event
 from signal_lens.store import reads
@@ -29,7 +30,19 @@ def drawn():
     template_rendered.disconnect(dispatch_uid="tests.drawn")
 
 
-def test_pages_and_polls_share_one_drawing_of_each_chain_and_streams_another(drawn):
+def streamed_signup(browser: Client) -> str:
+    """What the browser's stream sends when it signs up."""
+
+    async def scenario() -> str:
+        stream = await stream_client(browser).get("/feed/stream/")
+        await read_until(stream.streaming_content, lambda text: "retry:" in text)
+        await sync_to_async(browser.get, thread_sensitive=False)("/accounts/signup/")
+        return await read_until(stream.streaming_content, lambda text: "event: chain" in text)
+
+    return async_to_sync(scenario)()
+
+
+def test_pages_polls_and_streams_share_one_drawing_of_each_chain(drawn):
     browser = Client()
     browser.get("/accounts/login/")
 
@@ -47,8 +60,20 @@ def test_pages_and_polls_share_one_drawing_of_each_chain_and_streams_another(dra
     browser.get("/feed/poll/?after=0")
     chains = {str(chain) for chain in Event.objects.values_list("chain", flat=True)}
     assert drawn and {chain for chain, _ in drawn} <= chains
-    assert {internals for _, internals in drawn} == {True, False}
     assert set(drawn.values()) == {1}
+
+
+def test_a_stream_leaves_the_internals_out_for_a_visitor_who_folds_them():
+    browser = Client()
+    browser.get("/accounts/login/")
+    assert 'data-signal="request_started"' not in streamed_signup(browser)
+
+
+def test_a_stream_draws_the_internals_for_a_visitor_who_shows_them():
+    browser = Client()
+    browser.cookies[feed_setting("FEED_INTERNALS_COOKIE")] = "1"
+    browser.get("/accounts/login/")
+    assert 'data-signal="request_started"' in streamed_signup(browser)
 
 
 def test_a_classroom_of_chains_stays_drawn(drawn, stored_receivers):
@@ -56,6 +81,6 @@ def test_a_classroom_of_chains_stays_drawn(drawn, stored_receivers):
     for _ in range(500):
         stored_receivers("send")
     heads = reads.heads_after(reads.EVERYONE, 0, 500)
-    fragments(heads)
-    fragments(heads[:1])
+    fragments(heads, internals=False)
+    fragments(heads[:1], internals=False)
     assert len(drawn) == 500 and set(drawn.values()) == {1}

@@ -49,7 +49,7 @@ def test_a_new_chain_arrives_on_the_open_stream(visitor_client):
         return await read_until(content, lambda text: "event: chain" in text)
 
     text = async_to_sync(scenario)()
-    assert "GET /accounts/signup/" in text and 'data-signal="request_started"' in text
+    assert "GET /accounts/signup/" in text and 'id="chain-' in text
 
 
 def test_last_event_id_resumes_with_no_loss_and_no_repeats(visitor_client):
