@@ -23,11 +23,13 @@ import atexit
 import functools
 import itertools
 import logging
+import operator
 import os
 import queue
 import re
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
@@ -287,33 +289,87 @@ def _run(chains: "queue.Queue[Recorded | Adoption | threading.Event]") -> None:
                 marker.set()
 
 
+class _Statement(NamedTuple):
+    """How Event's rows are inserted on one connection, worked out once for that connection."""
+
+    fields: list[Field]
+    insert: str  # INSERT INTO table (columns) VALUES, without the rows
+    row_sql: str
+    adapters: list[tuple[str, Callable[[Any], Any] | None]]
+    plain: list[tuple[str, Callable[[Any], Any] | None]]  # the same, the text stored as it is
+    text_values: Callable[[dict[str, Any]], tuple[Any, ...]]
+    limits: list[int]
+
+
+_statements: "weakref.WeakKeyDictionary[BaseDatabaseWrapper, _Statement]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _statement(connection: BaseDatabaseWrapper) -> _Statement:
+    found = _statements.get(connection)
+    if found is not None:
+        return found
+    fields = [field for field in Event._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(Event._meta.db_table)
+    adapters = [(field.attname, _adapter(field, connection)) for field in fields]
+    texts = [field for field in fields if field.get_internal_type() == "CharField"]
+    names = [field.attname for field in texts]
+    found = _statements[connection] = _Statement(
+        fields=fields,
+        insert=f"INSERT INTO {table} ({columns}) VALUES ",
+        row_sql=f"({', '.join(['%s'] * len(fields))})",
+        adapters=adapters,
+        plain=[(name, None if name in names else adapt) for name, adapt in adapters],
+        text_values=operator.itemgetter(*names),
+        limits=[field.max_length for field in texts],
+    )
+    return found
+
+
 def _insert(cursor: CursorWrapper, rows: list[dict[str, Any]]) -> None:
     """INSERT the rows: on SQLite one prepared statement run per row, elsewhere as many rows per
     statement as the database takes.
 
     Like bulk_create, but without compiling a query per call (for a request's dozen events that
     cost five times the insert itself), and with each value adapted as the field would: the
-    database's own adapters, bound once per write rather than looked up per value. (On SQLite,
-    Django rewrites each statement's placeholders with a regular expression: a statement of a
-    hundred rows took longer to rewrite than to run.)
+    database's own adapters, bound once per connection rather than looked up per value. (On
+    SQLite, Django rewrites each statement's placeholders with a regular expression: a statement
+    of a hundred rows took longer to rewrite than to run.)
     """
     connection = cursor.db
-    fields = [field for field in Event._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    table = connection.ops.quote_name(Event._meta.db_table)
-    adapters = [(field.attname, _adapter(field, connection)) for field in fields]
-    row_sql = f"({', '.join(['%s'] * len(fields))})"
+    statement = _statement(connection)
+    text_values, limits = statement.text_values, statement.limits
+    # Nearly every row's text is short ASCII without NUL: checked at once, it is stored as it is.
     values = [
-        [adapt(row[name]) if adapt else row[name] for name, adapt in adapters] for row in rows
+        [
+            adapt(row[name]) if adapt else row[name]
+            for name, adapt in (
+                statement.plain if _plain_text(text_values(row), limits) else statement.adapters
+            )
+        ]
+        for row in rows
     ]
     if connection.vendor == "sqlite":
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_sql}", values)
+        cursor.executemany(statement.insert + statement.row_sql, values)
         return
-    batch = max(connection.ops.bulk_batch_size(fields, rows), 1)
+    batch = max(connection.ops.bulk_batch_size(statement.fields, rows), 1)
     for start in range(0, len(values), batch):
         chunk = values[start : start + batch]
-        statement = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}"
-        cursor.execute(statement, [value for row in chunk for value in row])
+        sql = statement.insert + ", ".join([statement.row_sql] * len(chunk))
+        cursor.execute(sql, [value for row in chunk for value in row])
+
+
+def _plain_text(texts: tuple[Any, ...], limits: list[int]) -> bool:
+    """Whether a row's text values are strings of ASCII without NUL, each within its column."""
+    try:
+        joined = "".join(texts)
+    except TypeError:  # Not all text: each value goes through its adapter.
+        return False
+    return (
+        joined.isascii() and "\x00" not in joined and all(map(operator.le, map(len, texts), limits))
+    )
 
 
 def _adapter(field: Field, connection: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
@@ -371,8 +427,8 @@ _UNSTORABLE_JSON = re.compile(
 
 
 def _storable_json(text: str) -> bool:
-    if "\\u0000" not in text and "\\ud" not in text and "\\uD" not in text:
-        return True  # Nearly always: no regular expression to run.
+    if "\\u" not in text:
+        return True  # Nearly always (ASCII text): no regular expression to run.
     return not _UNSTORABLE_JSON.search(text)
 
 
