@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_save, pre_save
-from django.dispatch.dispatcher import NONE_ID, _make_id
 
 from signal_lens.context import current_call, is_muted, recording_into
 from signal_lens.models import Family
@@ -49,9 +48,7 @@ def skipped_receivers(model: type[Model]) -> list[ReceiverInfo]:
     for signal in (pre_save, post_save):
         if not signal.has_listeners(model):
             continue
-        sender_key = _make_id(model)
-        connected = live_connections(signal)
-        found += [describe(c.receiver) for c in connected if c.sender_key in (NONE_ID, sender_key)]
+        found += [describe(each.receiver) for each in live_connections(signal, sender=model)]
     return found
 
 

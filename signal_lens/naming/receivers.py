@@ -14,6 +14,7 @@ from types import FunctionType, MethodType
 from typing import Any, NamedTuple
 
 from django.dispatch import Signal
+from django.dispatch.dispatcher import NONE_ID, _make_id
 
 
 @dataclass(frozen=True)
@@ -99,22 +100,32 @@ class LiveConnection(NamedTuple):
 
     receiver: Any
     key: Any  # The dispatch_uid given to connect(), else Django's own key (ints).
-    sender_key: Any  # django.dispatch.dispatcher.NONE_ID for any sender.
-    sender: Any  # None for any sender.
+    any_sender: bool
+    sender: Any  # None for any sender, or one that cannot be weakly referenced.
     is_async: bool
 
 
-def live_connections(signal: Signal) -> list[LiveConnection]:
-    """The receivers connected to a signal, in dispatch order.
+# live_connections() without a sender: None is a sender too, one that reaches only "any sender".
+_EVERY_SENDER = object()
+
+
+def live_connections(signal: Signal, sender: Any = _EVERY_SENDER) -> list[LiveConnection]:
+    """The receivers connected to a signal, in dispatch order; given a `sender`, only those a
+    send from it reaches (connected to it, or to any sender).
 
     The one read of Django's private receiver list, under the signal's lock as Django reads it.
     """
     with signal.lock:
         entries = list(signal.receivers)
+    wanted = None if sender is _EVERY_SENDER else (NONE_ID, _make_id(sender))
     found = []
     for (key, sender_key), reference, sender_ref, is_async in entries:
+        if wanted is not None and sender_key not in wanted:
+            continue
         receiver = resolve_reference(reference)
-        sender = sender_ref() if sender_ref is not None else None
-        if receiver is not None and (sender_ref is None or sender is not None):
-            found.append(LiveConnection(receiver, key, sender_key, sender, is_async))
+        connected_to = sender_ref() if sender_ref is not None else None
+        if receiver is not None and (sender_ref is None or connected_to is not None):
+            found.append(
+                LiveConnection(receiver, key, sender_key == NONE_ID, connected_to, is_async)
+            )
     return found

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.dispatch import Signal
-from django.dispatch.dispatcher import NONE_ID
 
 from signal_lens.models import Family
 from signal_lens.naming.receivers import (
@@ -56,7 +55,7 @@ def connections(signal: Signal) -> Iterator[Connection]:
     for live in live_connections(signal):
         # Django keys a receiver by its dispatch_uid when given, otherwise by ids (ints).
         uid = "" if isinstance(live.key, int | tuple) else str(live.key)
-        if live.sender_key == NONE_ID:
+        if live.any_sender:
             label = "any"
         else:
             label = sender_label(live.sender) if live.sender is not None else "one sender"

@@ -475,6 +475,11 @@ def _write_one_by_one(connection: BaseDatabaseWrapper, chains: list[list[dict[st
             written += 1
         except Exception as error:
             connection.close()
+            if (
+                _writable(connection.alias) is None
+            ):  # The runner closed its test database meanwhile.
+                counts["skipped"] += len(chains) - done
+                break
             unreachable = isinstance(error, OperationalError | InterfaceError)
             failed = len(chains) - done if unreachable else 1
             counts["failed"] += failed

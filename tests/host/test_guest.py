@@ -5,13 +5,13 @@ import os
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.checks import run_checks
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models.signals import post_save
 from django.test import Client
 
@@ -60,6 +60,30 @@ def test_the_writer_keeps_quiet_while_the_runner_forbids_its_database(
     with django_db_blocker.block():
         shipped.send(sender="warehouse")
         writer.flush()
+    assert caplog.records == []
+    assert writer.counts["skipped"] == skipped + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_writer_keeps_quiet_when_the_runner_forbids_its_database_during_a_retry(
+    django_db_blocker, monkeypatch, caplog
+):
+    monkeypatch.setattr(reporting, "_last_report", {})
+    writer.flush()
+    skipped = writer.counts["skipped"]
+    refused = []
+    with ExitStack() as test_ended:
+
+        def refuse(connection, rows):
+            refused.append(rows)
+            if len(refused) == 3:  # The retry chain by chain: the test ended meanwhile.
+                test_ended.enter_context(django_db_blocker.block())
+            raise OperationalError("database is locked")
+
+        monkeypatch.setattr(writer, "_commit", refuse)
+        shipped.send(sender="warehouse")
+        writer.flush()
+    assert len(refused) == 3
     assert caplog.records == []
     assert writer.counts["skipped"] == skipped + 1
 
