@@ -49,7 +49,11 @@ def start_uvicorn(
              "--port", str(port), *graceful, *options],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    wait_for_port(port, server, log)
+    try:
+        wait_for_port(port, server, log)
+    except RuntimeError:
+        stop(server)  # One that never listened must not outlive the run that gave up on it.
+        raise
     return f"http://127.0.0.1:{port}", port, server
 
 
@@ -77,5 +81,9 @@ def start_redis(folder: Path) -> tuple[str, subprocess.Popen]:
              "--appendonly", "no", "--dir", str(folder)],
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    wait_for_port(port, server, log)
+    try:
+        wait_for_port(port, server, log)
+    except RuntimeError:
+        stop(server)
+        raise
     return f"redis://127.0.0.1:{port}/0", server

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "signal_lens.middleware.FeedMiddleware",
+    "middleware.OneThreadHop",  # Must stay last: see its docstring.
 ]
 
 ROOT_URLCONF = "urls"
