@@ -50,27 +50,29 @@ def test_events_are_stamped_in_local_time_when_use_tz_is_off():
     assert Event.objects.get(signal="shipped").started_at.tzinfo is None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_writer_keeps_quiet_while_the_runner_forbids_its_database(
-    django_db_blocker, monkeypatch, caplog
-):
+@pytest.fixture
+def skipped_before(monkeypatch):
+    """How many chains the writer had skipped, with its reports' rate limit reset."""
     monkeypatch.setattr(reporting, "_last_report", {})
     writer.flush()
-    skipped = writer.counts["skipped"]
+    return writer.counts["skipped"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_writer_keeps_quiet_while_the_runner_forbids_its_database(
+    django_db_blocker, skipped_before, caplog
+):
     with django_db_blocker.block():
         shipped.send(sender="warehouse")
         writer.flush()
     assert caplog.records == []
-    assert writer.counts["skipped"] == skipped + 1
+    assert writer.counts["skipped"] == skipped_before + 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_writer_keeps_quiet_when_the_runner_forbids_its_database_during_a_retry(
-    django_db_blocker, monkeypatch, caplog
+    django_db_blocker, skipped_before, monkeypatch, caplog
 ):
-    monkeypatch.setattr(reporting, "_last_report", {})
-    writer.flush()
-    skipped = writer.counts["skipped"]
     refused = []
     with ExitStack() as test_ended:
 
@@ -85,7 +87,34 @@ def test_the_writer_keeps_quiet_when_the_runner_forbids_its_database_during_a_re
         writer.flush()
     assert len(refused) == 3
     assert caplog.records == []
-    assert writer.counts["skipped"] == skipped + 1
+    assert writer.counts["skipped"] == skipped_before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_writer_keeps_quiet_when_the_runner_drops_its_database_during_a_retry(
+    skipped_before, monkeypatch, caplog
+):
+    database = Path(connection.settings_dict["NAME"])
+    kept = database.with_name(database.name + ".kept")
+    refused = []
+
+    def refuse(connection, rows):
+        refused.append(rows)
+        if len(refused) == 3:  # The retry chain by chain: the runner deleted the file meanwhile,
+            database.rename(kept)  # and connecting again made an empty one in its place.
+            database.touch()
+        raise OperationalError("no such table: signal_lens_event")
+
+    monkeypatch.setattr(writer, "_commit", refuse)
+    try:
+        shipped.send(sender="warehouse")
+        writer.flush()
+    finally:
+        if kept.exists():
+            kept.replace(database)
+    assert len(refused) == 3
+    assert caplog.records == []
+    assert writer.counts["skipped"] == skipped_before + 1
 
 
 def test_migrate_works_with_the_recorder_on_and_records_it(tmp_path):
