@@ -13,6 +13,8 @@ counted.
 
 from typing import Any
 
+from signal_lens.conf import stored_ms
+
 
 class QueryCounter:
     """One receiver's queries: how many, how long, and its distinct statements (up to a limit)."""
@@ -41,9 +43,9 @@ class QueryCounter:
             return {"queries": 0}
         facts = {
             "queries": self.count,
-            "query_ms": round(self.ms, 3),
+            "query_ms": stored_ms(self.ms),
             "sql": [
-                [sql[:length], int(times), round(ms, 3)]
+                [sql[:length], int(times), stored_ms(ms)]
                 for sql, (times, ms) in self.statements.items()
             ],
         }

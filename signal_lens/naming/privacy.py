@@ -145,12 +145,15 @@ def _model_summary(name: str, named: dict[str, Any]) -> str | None:
     text = describe_instance(instance)
     fields = named.get("update_fields")
     only = f" (update_fields: {', '.join(sorted(fields))})" if fields else ""
-    return {
-        "pre_save": f"Saving {text}{only}",
-        "post_save": f"{text} {'created' if named.get('created') else 'saved'}{only}",
-        "pre_delete": f"Deleting {text}",
-        "post_delete": f"{text} deleted",
-    }.get(name)
+    if name == "pre_save":
+        return f"Saving {text}{only}"
+    if name == "post_save":
+        return f"{text} {'created' if named.get('created') else 'saved'}{only}"
+    if name == "pre_delete":
+        return f"Deleting {text}"
+    if name == "post_delete":
+        return f"{text} deleted"
+    return None
 
 
 def _other_summary(name: str, sender: Any, named: dict[str, Any]) -> str | None:

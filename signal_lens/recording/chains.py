@@ -10,7 +10,7 @@ from django.db.models.signals import post_save
 from django.dispatch import Signal
 from django.utils import timezone
 
-from signal_lens.conf import PATH_LENGTH
+from signal_lens.conf import PATH_LENGTH, stored_ms
 from signal_lens.insight import hooks
 from signal_lens.models import Origin
 from signal_lens.naming.privacy import error_text, safe_args, summarise
@@ -143,30 +143,30 @@ class Send:
     def record(self, origin: str) -> dict[str, Any]:
         chain = self.chain
         offset = self.start - chain.started
-        return dict(
-            chain=chain.id,
-            seq=self.seq,
-            parent_seq=self.parent.send.seq if self.parent else None,
-            parent_receiver=self.parent.index if self.parent else None,
-            depth=self.depth,
-            visitor=chain.visitor,
-            origin_kind=chain.kind,
-            origin=origin,
-            signal=self.name.name,
-            signal_module=self.name.module,
-            family=self.name.family,
-            method=self.method,
-            sender=self.sender,
-            summary=self.summary,
-            args=self.args,
-            receivers=[call.as_dict() for call in self.calls],
-            instances=self.instances,
-            error=self.error,
-            context=hooks.send_facts(self),
-            started_at=chain.wall + timedelta(seconds=offset),
-            offset_ms=round(offset * 1000, 3),
-            duration_ms=round(self.duration * 1000, 3),
-        )
+        return {
+            "chain": chain.id,
+            "seq": self.seq,
+            "parent_seq": self.parent.send.seq if self.parent else None,
+            "parent_receiver": self.parent.index if self.parent else None,
+            "depth": self.depth,
+            "visitor": chain.visitor,
+            "origin_kind": chain.kind,
+            "origin": origin,
+            "signal": self.name.name,
+            "signal_module": self.name.module,
+            "family": self.name.family,
+            "method": self.method,
+            "sender": self.sender,
+            "summary": self.summary,
+            "args": self.args,
+            "receivers": [call.as_dict() for call in self.calls],
+            "instances": self.instances,
+            "error": self.error,
+            "context": hooks.send_facts(self),
+            "started_at": chain.wall + timedelta(seconds=offset),
+            "offset_ms": stored_ms(offset * 1000),
+            "duration_ms": stored_ms(self.duration * 1000),
+        }
 
 
 class Call:
@@ -204,8 +204,8 @@ class Call:
             "short": self.info.short,
             "location": self.info.location,
             "async": self.is_async,
-            "offset_ms": None if offset is None else round(offset * 1000, 3),
-            "duration_ms": round(self.duration * 1000, 3),
+            "offset_ms": None if offset is None else stored_ms(offset * 1000),
+            "duration_ms": stored_ms(self.duration * 1000),
             "outcome": self.outcome,
             "error": self.error,
             **hooks.call_facts(self),

@@ -81,6 +81,20 @@ def test_receivers_record_location_duration_and_outcome(visitor):
     assert receiver["outcome"] == "returned" and receiver["duration_ms"] > 0
 
 
+def test_times_are_stored_in_milliseconds_to_the_microsecond(visitor):
+    events = Event.objects.filter(visitor=visitor)
+    times = [value for event in events for value in (event.offset_ms, event.duration_ms)]
+    times += [
+        receiver[key]
+        for event in events
+        for receiver in event.receivers
+        for key in ("offset_ms", "duration_ms", "query_ms")
+        if receiver.get(key) is not None
+    ]
+    assert len(times) > 20 and any(time % 1 for time in times)
+    assert all(time == round(time, 3) for time in times)
+
+
 def test_pre_init_and_post_init_are_folded_into_counts(visitor):
     assert not Event.objects.filter(signal__in=["pre_init", "post_init"]).exists()
     assert sum(Event.objects.filter(visitor=visitor).values_list("instances", flat=True)) > 0
