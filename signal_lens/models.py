@@ -54,7 +54,8 @@ class Event(models.Model):
     # What the send ran inside: the databases whose atomic() block was open (insight/hooks.py).
     context = models.JSONField(default=dict, blank=True)
 
-    started_at = models.DateTimeField(db_index=True)
+    # Not indexed: only the age prune searches it, by id (store/retention.py).
+    started_at = models.DateTimeField()
     offset_ms = models.FloatField()
     duration_ms = models.FloatField()
 

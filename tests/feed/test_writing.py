@@ -185,6 +185,17 @@ def test_retention_drops_events_older_than_the_maximum_age():
     assert list(Event.objects.filter(signal="ping").values_list("sender", flat=True)) == ["new"]
 
 
+def test_retention_by_age_never_drops_a_young_event_written_before_an_old_one():
+    for sender in ("old", "new", "late"):
+        ping.send(sender=sender)
+    writer.flush()
+    two_days_ago = timezone.now() - timedelta(days=2)
+    Event.objects.exclude(sender="new").update(started_at=two_days_ago)
+    prune()
+    kept = set(Event.objects.filter(signal="ping").values_list("sender", flat=True))
+    assert "new" in kept and "old" not in kept
+
+
 @pytest.fixture
 def writer_clock() -> Iterator[SimpleNamespace]:
     """The writer's clock, `ahead` of the real one by as much as the test moves it on."""
