@@ -1,11 +1,12 @@
 """Retention: how long events stay. The writer prunes every FEED_PRUNE_EVERY writes.
 
-Events older than FEED_MAX_AGE_SECONDS always go. Beyond FEED_MAX_EVENTS the oldest go first,
-but not what a returning visitor (one with two chains or more) needs: its newest
-FEED_VISITOR_EVENTS events, and its first and newest chain of each signal and sender, where its
-walkthrough progress lives. So no flood by others, cookie-less clients included (each of their
-requests is a new visitor with one chain), can erase a visitor's feed. Only if those protected
-events alone overflow FEED_MAX_EVENTS do the oldest of them go too: the table stays bounded.
+Events older than FEED_MAX_AGE_SECONDS go (one written after younger ones, at a later prune).
+Beyond FEED_MAX_EVENTS the oldest go first, but not what a returning visitor (one with two
+chains or more) needs: its newest FEED_VISITOR_EVENTS events, and its first and newest chain of
+each signal and sender, where its walkthrough progress lives. So no flood by others, cookie-less
+clients included (each of their requests is a new visitor with one chain), can erase a visitor's
+feed. Only if those protected events alone overflow FEED_MAX_EVENTS do the oldest of them go
+too: the table stays bounded.
 """
 
 from datetime import timedelta
