@@ -91,6 +91,24 @@ def test_the_writer_keeps_quiet_when_the_runner_forbids_its_database_during_a_re
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_writer_keeps_quiet_when_the_runner_forbids_its_database_between_its_checks(
+    skipped_before, monkeypatch, caplog
+):
+    refused = []
+
+    def refuse(connection, rows):  # Blocked, and open again whenever the writer looks.
+        refused.append(rows)
+        raise RuntimeError("Database access not allowed, use the django_db mark")
+
+    monkeypatch.setattr(writer, "_commit", refuse)
+    shipped.send(sender="warehouse")
+    writer.flush()
+    assert len(refused) == 2
+    assert caplog.records == []
+    assert writer.counts["skipped"] == skipped_before + 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_writer_keeps_quiet_when_the_runner_drops_its_database_during_a_retry(
     skipped_before, monkeypatch, caplog
 ):
