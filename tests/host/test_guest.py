@@ -5,6 +5,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack, closing
 from pathlib import Path
 
@@ -69,23 +70,34 @@ def test_the_writer_keeps_quiet_while_the_runner_forbids_its_database(
     assert writer.counts["skipped"] == skipped_before + 1
 
 
+def attempts_to_write_one_chain(monkeypatch, refusal: Callable[[int], Exception]) -> int:
+    """Record one chain and flush it, each commit refused with `refusal(attempt)`; how many
+    commits the writer tried."""
+    attempts = 0
+
+    def refuse(connection, rows):
+        nonlocal attempts
+        attempts += 1
+        raise refusal(attempts)
+
+    monkeypatch.setattr(writer, "_commit", refuse)
+    shipped.send(sender="warehouse")
+    writer.flush()
+    return attempts
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_writer_keeps_quiet_when_the_runner_forbids_its_database_during_a_retry(
     django_db_blocker, skipped_before, monkeypatch, caplog
 ):
-    refused = []
     with ExitStack() as test_ended:
 
-        def refuse(connection, rows):
-            refused.append(rows)
-            if len(refused) == 3:  # The retry chain by chain: the test ended meanwhile.
+        def refusal(attempt: int) -> Exception:
+            if attempt == 3:  # The retry chain by chain: the test ended meanwhile.
                 test_ended.enter_context(django_db_blocker.block())
-            raise OperationalError("database is locked")
+            return OperationalError("database is locked")
 
-        monkeypatch.setattr(writer, "_commit", refuse)
-        shipped.send(sender="warehouse")
-        writer.flush()
-    assert len(refused) == 3
+        assert attempts_to_write_one_chain(monkeypatch, refusal) == 3
     assert caplog.records == []
     assert writer.counts["skipped"] == skipped_before + 1
 
@@ -94,16 +106,9 @@ def test_the_writer_keeps_quiet_when_the_runner_forbids_its_database_during_a_re
 def test_the_writer_keeps_quiet_when_the_runner_forbids_its_database_between_its_checks(
     skipped_before, monkeypatch, caplog
 ):
-    refused = []
-
-    def refuse(connection, rows):  # Blocked, and open again whenever the writer looks.
-        refused.append(rows)
-        raise RuntimeError("Database access not allowed, use the django_db mark")
-
-    monkeypatch.setattr(writer, "_commit", refuse)
-    shipped.send(sender="warehouse")
-    writer.flush()
-    assert len(refused) == 2
+    # Blocked whenever the writer commits, open again whenever it looks.
+    blocked = RuntimeError("Database access not allowed, use the django_db mark")
+    assert attempts_to_write_one_chain(monkeypatch, lambda attempt: blocked) == 2
     assert caplog.records == []
     assert writer.counts["skipped"] == skipped_before + 1
 
@@ -114,23 +119,18 @@ def test_the_writer_keeps_quiet_when_the_runner_drops_its_database_during_a_retr
 ):
     database = Path(connection.settings_dict["NAME"])
     kept = database.with_name(database.name + ".kept")
-    refused = []
 
-    def refuse(connection, rows):
-        refused.append(rows)
-        if len(refused) == 3:  # The retry chain by chain: the runner deleted the file meanwhile,
+    def refusal(attempt: int) -> Exception:
+        if attempt == 3:  # The retry chain by chain: the runner deleted the file meanwhile,
             database.rename(kept)  # and connecting again made an empty one in its place.
             database.touch()
-        raise OperationalError("no such table: signal_lens_event")
+        return OperationalError("no such table: signal_lens_event")
 
-    monkeypatch.setattr(writer, "_commit", refuse)
     try:
-        shipped.send(sender="warehouse")
-        writer.flush()
+        assert attempts_to_write_one_chain(monkeypatch, refusal) == 3
     finally:
         if kept.exists():
             kept.replace(database)
-    assert len(refused) == 3
     assert caplog.records == []
     assert writer.counts["skipped"] == skipped_before + 1
 
