@@ -55,11 +55,18 @@ def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         skips.close(skip, error)
         raise
     finally:
-        elapsed = (perf_counter() - start) * 1000
-        for counter in counters:
-            counter.add(sql, elapsed)
+        if counters:
+            _count(counters, sql, (perf_counter() - start) * 1000)
     skips.close(skip, None)
     return result
+
+
+def _count(counters: list[Any], sql: str, elapsed: float) -> None:
+    try:
+        for counter in counters:
+            counter.add(sql, elapsed)
+    except Exception:
+        report(logger, "signal_lens: could not count a statement")
 
 
 def watch_connection(sender: Any, connection: Any, **kwargs: Any) -> None:

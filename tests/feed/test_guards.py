@@ -41,3 +41,22 @@ def test_the_statements_still_run(broken_watcher):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 7")
         assert cursor.fetchone() == (7,)
+
+
+class BrokenCounter:
+    def add(self, sql: str, elapsed: float) -> None:
+        raise RuntimeError("a bug in the query counter")
+
+
+def test_a_failing_query_counter_logs_once_over_a_thousand_statements(monkeypatch, caplog):
+    monkeypatch.setattr(execute_wrapper, "_counters", lambda: [BrokenCounter()])
+    monkeypatch.setattr(reporting, "_last_report", {})
+    caplog.set_level(logging.ERROR, logger="signal_lens")
+    with connection.cursor() as cursor:
+        for _ in range(STATEMENTS):
+            cursor.execute("SELECT 7")
+        assert cursor.fetchone() == (7,)
+    assert [record.getMessage() for record in caplog.records] == [
+        "signal_lens: could not count a statement"
+    ]
+    assert "a bug in the query counter" in caplog.text
