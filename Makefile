@@ -45,7 +45,7 @@ format: $(VENV)/.test-deps
 	$(PY) -m ruff format .
 
 # Every benchmark, one after another (about three minutes); docs/benchmarks.md says where each one's figures are.
-bench: $(VENV)/.run-deps
+bench: $(VENV)/.bench-deps
 	for script in avatars feed_latency recorder_overhead idle_streams send_cost insight_cost; do \
 		$(PY) -m bench.$$script || exit 1; done
 
