@@ -155,6 +155,8 @@ def test_the_feeds_pages_work_under_the_hosts_csp(browser, strict, served):
     expect(page.get_by_role("heading", name="Signals and their receivers")).to_be_visible()
     page.goto("/signals/")
     expect(page.get_by_role("heading", name="Your requests and their signals")).to_be_visible()
+    # htmx and its SSE extension come in the wheel (hatch_build.py takes them from django-htmx).
+    assert page.evaluate("() => typeof htmx") == "object"
     context.close()
     assert errors == []
 
