@@ -1,5 +1,6 @@
 """Another project's own test suite (tests/bookshelf) gives the same results with signal_lens
-installed: Django's runner and pytest-django, serial and --parallel 2, on each kind of database."""
+installed: Django's runner and pytest-django, each serial and on two processes, on each kind of
+database."""
 
 import os
 import secrets
@@ -11,10 +12,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOKSHELF = ROOT / "tests" / "bookshelf"
+PYTEST = [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"]
 RUNNERS = {
     "django": [sys.executable, "manage.py", "test", "-v2"],
     "django --parallel 2": [sys.executable, "manage.py", "test", "-v2", "--parallel", "2"],
-    "pytest-django": [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"],
+    "pytest-django": PYTEST,
+    # pytest-django's parallel runs come from pytest-xdist: a test database per worker.
+    "pytest-django -n 2": [*PYTEST, "-n", "2"],
 }
 
 
