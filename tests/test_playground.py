@@ -4,6 +4,7 @@ from django.test import Client
 from playground.models import SandboxNote
 from playground.operations import MAX_NOTES
 from signal_lens.models import Event
+from tests.feed.rows import row_texts
 from tests.helpers import elements, feed_visitor, list_items, text
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,24 @@ def test_rolled_back_save_fires_signals_but_leaves_no_row(client):
 def test_committed_save_sends_note_committed(client):
     html = run(client, "on-commit")
     assert "note_committed" in signals_shown(html)
+
+
+def note_committed_row(client: Client) -> str:
+    """The feed's row of the newest note_committed send, as the playground page draws it."""
+    rows = row_texts(client.get("/playground/").content.decode())
+    return next(row for row in rows if row.startswith("note_committed"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_callback_run_at_once_says_why_in_its_row(client):
+    run(client, "save")
+    assert note_committed_row(client).endswith("on_commit ran at once: no transaction (autocommit)")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_callback_run_after_the_commit_does_not_say_at_once(client):
+    run(client, "on-commit")
+    assert "at once" not in note_committed_row(client)
 
 
 def test_sandbox_is_bounded(client):

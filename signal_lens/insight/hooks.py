@@ -7,6 +7,7 @@ are that module's Send and Call, typed Any here because chains imports this modu
 
 import functools
 import logging
+import sys
 import threading
 from typing import Any
 
@@ -59,12 +60,13 @@ def _thread_databases() -> list[Any]:
 
 
 class SendProbe:
-    """The transaction a send ran in, whether it was a raw (fixture) save, and its span."""
+    """The transaction a send ran in, whether it was a raw (fixture) save, whether an on_commit
+    callback run at once sent it, and its span."""
 
-    __slots__ = ("atomic", "raw", "span")
+    __slots__ = ("at_once", "atomic", "raw", "span")
 
-    def __init__(self, atomic: list[str], raw: bool, span: Any) -> None:
-        self.atomic, self.raw, self.span = atomic, raw, span
+    def __init__(self, atomic: list[str], raw: bool, span: Any, at_once: bool) -> None:
+        self.atomic, self.raw, self.span, self.at_once = atomic, raw, span, at_once
 
 
 class CallProbe:
@@ -83,7 +85,15 @@ def begin_send(send: Any, named: dict[str, Any]) -> SendProbe | None:
         if not send.skipped:
             span = tracing.start_send(send, parent.span if parent is not None else None)
         atomic = [database.alias for database in _thread_databases() if database.in_atomic_block]
-        return SendProbe(atomic, named.get("raw") is True, span)
+        # Only a sync receiver's send outside atomic() can come from a callback run at once.
+        at_once = (
+            not atomic
+            and send.parent is not None
+            and not send.parent.is_async
+            and _switches()[1]
+            and transactions.from_callback_run_at_once(sys._getframe(1))
+        )
+        return SendProbe(atomic, named.get("raw") is True, span, at_once)
     except Exception:
         report(logger, "signal_lens: could not probe a send")
         return None
@@ -100,10 +110,12 @@ def finish_send(send: Any) -> None:
 
 
 def send_facts(send: Any) -> dict[str, Any]:
-    """The send's stored context: the databases whose atomic() it ran in, or that it is the
-    record of the save receivers a write skipped."""
+    """The send's stored context: the databases whose atomic() it ran in, that an on_commit
+    callback run at once sent it, or that it is the record of the save receivers a write skipped."""
     probe = send.probe
     facts: dict[str, Any] = {"atomic": probe.atomic} if probe is not None and probe.atomic else {}
+    if probe is not None and probe.at_once:
+        facts["on_commit_at_once"] = True
     if send.skipped:
         facts["skipped"] = len(send.calls)
     return facts

@@ -4,12 +4,15 @@ Whether a send ran inside atomic() comes from the public `connection.in_atomic_b
 offers no hook for on_commit callbacks, so the callbacks a receiver adds to its connection's
 queue are watched by a stand-in that runs the callback itself and forwards attribute reads, the
 way the recorder times receivers; FEED_WATCH_ON_COMMIT = False leaves the queue untouched.
+Outside atomic() Django runs a callback at once, queueing nothing: the stack says so instead.
 """
 
 import functools
+from types import FrameType
 from typing import Any
 
-from django.dispatch import Signal
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.dispatch import Signal, dispatcher
 
 from signal_lens.naming.privacy import error_text
 from signal_lens.naming.receivers import describe
@@ -23,6 +26,22 @@ def callback_name(callback: Any) -> str:
     if isinstance(owner, Signal):
         return f"{name_of(owner).name}.{target.__name__}"
     return describe(callback).short
+
+
+# Where Django runs a callback at once outside atomic(), and where the send that called the
+# receiver runs: a stack walk between the two tells a callback run at once from the receiver.
+_ON_COMMIT = BaseDatabaseWrapper.on_commit.__code__
+_DISPATCHER = dispatcher.receiver.__code__.co_filename
+
+
+def from_callback_run_at_once(frame: FrameType | None) -> bool:
+    """Whether a send nested in a receiver comes from an on_commit() callback that receiver
+    queued outside any transaction, which Django therefore ran at once."""
+    while frame is not None and frame.f_code.co_filename != _DISPATCHER:
+        if frame.f_code is _ON_COMMIT:
+            return True
+        frame = frame.f_back
+    return False
 
 
 class Watched:
