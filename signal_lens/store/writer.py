@@ -14,6 +14,8 @@ In a host's test run the writer keeps out of the way (docs/install.md): it write
 database with no name yet or into an in-memory SQLite one (a second connection to Django's
 shared-cache test database takes table locks that migrate and the host's tests then fail on),
 and it closes its connection after each write into a test database, which the runner drops.
+Nor does it write into a test database while migrate runs on it (between pre_migrate and
+post_migrate): the chains recorded meanwhile are migrate's own, and are dropped and counted.
 
 Inserts are serialised (PostgreSQL: an advisory lock held to commit; SQLite: its single writer),
 so event ids grow in commit order and a reader that remembers the last id it saw misses nothing.
@@ -60,6 +62,8 @@ logger = logging.getLogger(__name__)
 LOCK_KEY = 0x5167_4C61  # Arbitrary, fixed: every process must take the same advisory lock.
 # Each database's name as the project configured it: a test runner renames the databases it makes.
 CONFIGURED_NAMES = {alias: str(db.get("NAME") or "") for alias, db in settings.DATABASES.items()}
+# Set from pre_migrate until post_migrate, which migrate sends once every migration has run.
+_migrating = threading.Event()
 
 
 class Recorded(Protocol):
@@ -573,8 +577,8 @@ def _prune(alias: str) -> None:
 
 def _writable(alias: str) -> BaseDatabaseWrapper | None:
     """This thread's connection to the events' database, or None where writing would disturb the
-    host: a database with no name yet, an in-memory SQLite one, or a test database the runner has
-    closed to us or dropped."""
+    host: a database with no name yet, an in-memory SQLite one, or a test database the runner is
+    migrating, has closed to us or dropped."""
     connection = connections[alias]
     name = connection.settings_dict["NAME"]
     if not name or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
@@ -582,9 +586,25 @@ def _writable(alias: str) -> BaseDatabaseWrapper | None:
     if connection.connection is not None and _opened_on.get(alias) != name:
         connection.close()  # Opened before the runner renamed the database: it points elsewhere.
     _opened_on[alias] = name
-    if name != CONFIGURED_NAMES.get(alias) and not _test_database_open(connection):
+    if name != CONFIGURED_NAMES.get(alias) and (
+        _migrating.is_set() or not _test_database_open(connection)
+    ):
         return None
     return connection
+
+
+def hold_while_migrating(sender: Any, **kwargs: Any) -> None:
+    """A pre_migrate receiver: nothing is written into a test database until migrate is done.
+
+    Idempotent: migrate sends pre_migrate once per installed app."""
+    _migrating.set()
+
+
+def resume_after_migrating(sender: Any, **kwargs: Any) -> None:
+    """A post_migrate receiver: migrate sends it once every migration has run.
+
+    Idempotent: migrate and flush send post_migrate once per installed app."""
+    _migrating.clear()
 
 
 def _test_database_open(connection: BaseDatabaseWrapper) -> bool:

@@ -10,10 +10,11 @@ from contextlib import ExitStack, closing
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import authenticate
 from django.core.checks import run_checks
 from django.db import DatabaseError, OperationalError, connection, transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_migrate, post_save, pre_migrate
 from django.test import Client
 
 from signal_lens import reporting
@@ -68,6 +69,23 @@ def test_the_writer_keeps_quiet_while_the_runner_forbids_its_database(
         writer.flush()
     assert caplog.records == []
     assert writer.counts["skipped"] == skipped_before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_writer_keeps_out_of_a_test_database_while_migrate_runs(skipped_before):
+    members = django_apps.get_app_config("members")
+    migrating = {"app_config": members, "verbosity": 0, "interactive": False, "using": "default"}
+    pre_migrate.send(sender=members, apps=django_apps, plan=[], **migrating)
+    shipped.send(sender="during migrate")
+    writer.flush()
+    assert not Event.objects.filter(signal="shipped").exists()
+    assert writer.counts["skipped"] > skipped_before
+    post_migrate.send(sender=members, apps=django_apps, plan=[], **migrating)
+    shipped.send(sender="after migrate")
+    writer.flush()
+    assert list(Event.objects.filter(signal="shipped").values_list("sender", flat=True)) == [
+        "after migrate"
+    ]
 
 
 def attempts_to_write_one_chain(monkeypatch, refusal: Callable[[int], Exception]) -> int:
