@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Max, Min, Q, Subquery
 
 from signal_lens.context import muted
 from signal_lens.models import Event
@@ -179,37 +179,27 @@ def _highlighted(step: Step, ticked: int, chain: UUID, sends: list[tuple]) -> li
     ]
 
 
-def _firsts_after(after: int) -> dict[str, Min]:
-    """The first send of each step but the signup after event id `after`, as aggregates."""
-    return {
-        f"step{number}": Min("id", filter=step.sent() & Q(id__gt=after))
-        for number, step in enumerate(STEPS[1:], start=2)
-    }
-
-
 def progress(visitor: str) -> Walkthrough:
     """Each step with the send that ticked it, counted from the visitor's newest signup.
 
-    Three queries however long the visitor's history: the newest signup and the end of its
-    request, the first send of each step after it, then the sends of their requests to highlight.
-    Only sends of a step's signal are read past their columns.
+    Two queries however long the visitor's history: one aggregate over the newest signup and the
+    sends after the end of its request (both found by subqueries), a conditional Min per step;
+    then the sends of their requests to highlight. Only sends of a step's signal are read past
+    their columns.
     """
     # The JSON of the receivers and arguments is read only for sends of a step's signal.
     events = matchable(events_for(visitor).filter(_step_kinds()))
+    signups = events.filter(STEPS[0].sent()).order_by("-id")
+    newest = Subquery(signups.values("id")[:1])
     # The signup's own request logs the new user in: only what comes after its end counts.
-    chain_end = Event.objects.filter(chain=OuterRef("chain")).order_by("-id").values("id")[:1]
+    signup_chain = Subquery(signups.values("chain")[:1])
+    end = Subquery(Event.objects.filter(chain=signup_chain).order_by("-id").values("id")[:1])
+    # The newest signup is the only signup among these rows: each step's filter finds its own.
+    firsts = {
+        f"step{number}": Min("id", filter=step.sent()) for number, step in enumerate(STEPS, start=1)
+    }
     with muted():
-        signup = (
-            events.filter(STEPS[0].sent())
-            .order_by("-id")
-            .values("id", end=Subquery(chain_end))
-            .first()
-        )
-        found = (
-            {"step1": signup["id"], **events.aggregate(**_firsts_after(signup["end"]))}
-            if signup
-            else {}
-        )
+        found = events.filter(Q(id=newest) | Q(id__gt=end)).aggregate(**firsts)
     ticked = [found_id for found_id in found.values() if found_id is not None]
     shown = Q(pk__in=ticked)
     for step in STEPS:
