@@ -149,7 +149,8 @@ def chain(request: HttpRequest, chain_id: UUID) -> HttpResponse:
     found = tree.chain_for(viewer(request), chain_id)
     if found is None:
         raise Http404("No such request in your feed.")
-    return _page(request, "signal_lens/chain.html", {"chain": found, "rows": waterfall.rows(found)})
+    context = {"chain": found, "rows": waterfall.rows(found), "signals": waterfall.signals(found)}
+    return _page(request, "signal_lens/chain.html", context)
 
 
 @require_GET

@@ -8,6 +8,7 @@ show signal time to scale, and a slow receiver stands out at a glance.
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from signal_lens.models import Event
 from signal_lens.store.tree import RAN, ChainView, EventNode, ReceiverFacts
 
 SCALE = 1000.0  # The bars' SVG viewBox width.
@@ -20,7 +21,7 @@ class Row:
     kind: str  # "event" or "receiver"
     label: str
     detail: str
-    family: str
+    family: str  # "" for a write that sent no signal, and its skipped receivers.
     depth: int
     duration_ms: float
     x: str
@@ -72,22 +73,33 @@ class Axis:
 
 def _add(rows: list[Row], axis: Axis, node: EventNode, depth: int) -> None:
     event = node.event
+    skip = _is_skip(event)
     x, width = axis.bar(event.offset_ms, event.duration_ms)
-    label = f"{event.signal} · {event.sender}"
+    # A write that sent no signal is named as the feed names it, with no signal's family.
+    label = f"{event.signal} on {event.sender}" if skip else f"{event.signal} · {event.sender}"
+    family = "" if skip else event.family
     rows.append(
-        Row("event", label, event.summary, event.family, depth, event.duration_ms, x, width,
-            event_id=event.id, internal=node.internal, module=node.module_hint,
-            skip=bool(event.context.get("skipped")))
+        Row("event", label, event.summary, family, depth, event.duration_ms, x, width,
+            event_id=event.id, internal=node.internal, module=node.module_hint, skip=skip)
     )  # fmt: skip
     for receiver in node.receivers:
         x, width = axis.bar(receiver.offset_ms, receiver.duration_ms)
         rows.append(
-            Row("receiver", receiver.short, receiver.location, event.family, depth + 1,
+            Row("receiver", receiver.short, receiver.location, family, depth + 1,
                 receiver.duration_ms, x, width, receiver.outcome, facts=receiver.facts,
                 internal=node.internal)
         )  # fmt: skip
         for child in receiver.children:
             _add(rows, axis, child, depth + 2)
+
+
+def _is_skip(event: Event) -> bool:
+    return bool(event.context.get("skipped"))
+
+
+def signals(chain: ChainView) -> int:
+    """How many signals the chain sent: the writes that sent none are not counted."""
+    return sum(not _is_skip(event) for event in chain.events)
 
 
 def rows(chain: ChainView) -> list[Row]:

@@ -138,6 +138,29 @@ def test_the_waterfall_draws_a_bar_per_send_and_receiver_that_ran(signed_up):
     assert "<code>create_profile</code>" in content
 
 
+def update_timeline(client: FeedClient) -> tuple[str, int]:
+    """The timeline of a playground update() and how many events its request recorded."""
+    client.post("/playground/save/")
+    client.post("/playground/queryset-update/")
+    skip = Event.objects.get(visitor=feed_visitor(client), signal="update()")
+    content = client.get(f"/feed/requests/{skip.chain}/").content.decode()
+    return content, Event.objects.filter(chain=skip.chain).count()
+
+
+def test_the_waterfall_counts_no_skip_among_its_signals(client):
+    content, events = update_timeline(client)
+    assert f"{events - 1} signals in " in content
+
+
+def test_the_waterfall_draws_a_skip_as_no_signal(client):
+    content, _ = update_timeline(client)
+    rows = list_items(content, "Signals and receivers on one time scale")
+    (skip,) = [row for row in rows if "no signal sent" in text(row)]
+    label = " ".join(text(skip).split())
+    assert label.startswith("update() on playground.SandboxNote no signal sent")
+    assert "family-" not in dict(skip.attributes)["class"]
+
+
 def test_the_waterfall_of_another_visitor_is_not_found(signed_up):
     assert FeedClient().get(f"/feed/requests/{signup_chain(signed_up)}/").status_code == 404
 
