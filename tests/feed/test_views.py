@@ -3,9 +3,12 @@
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.html import parse_html
 
 from signal_lens.conf import feed_setting
 from signal_lens.models import Event
+from tests import images
 from tests.feed.rows import chains
 from tests.helpers import (
     CREATE_PROFILE_AT,
@@ -230,3 +233,17 @@ def test_staff_see_any_chains_details_once_switched_to_everyone(signed_up, staff
     staff_client.post("/feed/scope/", {"everyone": "1"})
     url = f"/feed/requests/{signup_chain(signed_up)}/details/"
     assert CREATE_PROFILE_AT in staff_client.get(url).content.decode()
+
+
+def test_an_avatars_details_name_the_format_it_came_in(signed_up):
+    photo = SimpleUploadedFile("photo.jpg", images.jpeg(), content_type="image/jpeg")
+    signed_up.post("/profile/avatar/", {"avatar": photo})
+    processed = Event.objects.get(visitor=feed_visitor(signed_up), signal="avatar_processed")
+    details = signed_up.get(f"/feed/requests/{processed.chain}/details/").content.decode()
+    (slot,) = [
+        each
+        for each in elements(parse_html(details))
+        if dict(each.attributes).get("id") == f"details-{processed.id}"
+    ]
+    facts = [text(each).strip() for each in elements(slot) if each.name in ("dt", "dd")]
+    assert facts[facts.index("source_format") + 1] == "JPEG"
