@@ -15,7 +15,9 @@ database with no name yet or into an in-memory SQLite one (a second connection t
 shared-cache test database takes table locks that migrate and the host's tests then fail on),
 and it closes its connection after each write into a test database, which the runner drops.
 Nor does it write into a test database while migrate runs on it (between pre_migrate and
-post_migrate): the chains recorded meanwhile are migrate's own, and are dropped and counted.
+post_migrate): the chains recorded meanwhile are migrate's own, and are dropped and counted. Once
+a runner has made a test database, this process writes nothing into the real one: the runner
+names it again at the end, while the last tests' chains may still be queued.
 
 Inserts are serialised (PostgreSQL: an advisory lock held to commit; SQLite: its single writer),
 so event ids grow in commit order and a reader that remembers the last id it saw misses nothing.
@@ -64,6 +66,9 @@ LOCK_KEY = 0x5167_4C61  # Arbitrary, fixed: every process must take the same adv
 CONFIGURED_NAMES = {alias: str(db.get("NAME") or "") for alias, db in settings.DATABASES.items()}
 # Set from pre_migrate until post_migrate, which migrate sends once every migration has run.
 _migrating = threading.Event()
+# The aliases a test runner has renamed in this process: it names the real databases again at
+# the end, while chains recorded in tests may still be queued; they must not land there.
+_tested: set[str] = set()
 
 
 class Recorded(Protocol):
@@ -197,7 +202,7 @@ def adopt_now(adoption: Adoption) -> None:
     except Exception:
         _report("signal_lens: could not hand a feed to its owner", exc_info=True)
         connection.close()
-    if connection.settings_dict["NAME"] != CONFIGURED_NAMES.get(alias):
+    if _under_test(alias):
         connection.close()  # A test database: the runner drops it, which an open session blocks.
 
 
@@ -503,7 +508,7 @@ def write(batch: list[Recorded]) -> None:
         counts["written"] += written
         if written and next(_writes) % feed_setting("FEED_PRUNE_EVERY") == 0:
             _prune(alias)
-    if connection.settings_dict["NAME"] != CONFIGURED_NAMES.get(alias):
+    if _under_test(alias):
         connection.close()  # A test database: the runner drops it, which an open session blocks.
     if written:
         notify.written()
@@ -556,8 +561,7 @@ def _dropped(alias: str, error: Exception) -> bool:
     the runner's guard refused a test database between two of our checks (pytest-django raises
     RuntimeError, Django's SimpleTestCase an AssertionError), closed it, or dropped it at teardown
     (SQLite then answers "no such table")."""
-    test_database = connections[alias].settings_dict["NAME"] != CONFIGURED_NAMES.get(alias)
-    if test_database and isinstance(error, RuntimeError | AssertionError):
+    if _under_test(alias) and isinstance(error, RuntimeError | AssertionError):
         return True
     if _writable(alias) is None:
         return True
@@ -577,27 +581,38 @@ def _prune(alias: str) -> None:
 
 def _writable(alias: str) -> BaseDatabaseWrapper | None:
     """This thread's connection to the events' database, or None where writing would disturb the
-    host: a database with no name yet, an in-memory SQLite one, or a test database the runner is
-    migrating, has closed to us or dropped."""
+    host: a database with no name yet, an in-memory SQLite one, a test database the runner is
+    migrating, has closed to us or dropped, or the real database once a runner made a test one."""
     connection = connections[alias]
     name = connection.settings_dict["NAME"]
+    under_test = _under_test(alias)
+    if under_test:
+        _tested.add(alias)
+    elif alias in _tested:
+        return None  # A test run's chains, queued as its runner named the real database again.
     if not name or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
         return None
     if connection.connection is not None and _opened_on.get(alias) != name:
         connection.close()  # Opened before the runner renamed the database: it points elsewhere.
     _opened_on[alias] = name
-    if name != CONFIGURED_NAMES.get(alias) and (
-        _migrating.is_set() or not _test_database_open(connection)
-    ):
+    if under_test and (_migrating.is_set() or not _test_database_open(connection)):
         return None
     return connection
 
 
-def hold_while_migrating(sender: Any, **kwargs: Any) -> None:
-    """A pre_migrate receiver: nothing is written into a test database until migrate is done.
+def _under_test(alias: str) -> bool:
+    """Whether a test runner has renamed the database to its test database."""
+    return connections[alias].settings_dict["NAME"] != CONFIGURED_NAMES.get(alias)
+
+
+def hold_while_migrating(sender: Any, using: str, **kwargs: Any) -> None:
+    """A pre_migrate receiver: nothing is written into a test database until migrate is done,
+    and nothing of this process ever into the real one again once a runner has made one.
 
     Idempotent: migrate sends pre_migrate once per installed app."""
     _migrating.set()
+    if _under_test(using):
+        _tested.add(using)
 
 
 def resume_after_migrating(sender: Any, **kwargs: Any) -> None:

@@ -88,6 +88,19 @@ def test_the_writer_keeps_out_of_a_test_database_while_migrate_runs(skipped_befo
     ]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_written_into_the_real_database_once_a_runner_made_a_test_one(
+    skipped_before, monkeypatch
+):
+    # As at the end of a run, when the runner names the real database again: here the migrated
+    # test database stands in for it, so a chain that went through would be found.
+    monkeypatch.setitem(writer.CONFIGURED_NAMES, "default", connection.settings_dict["NAME"])
+    shipped.send(sender="after the tests")
+    writer.flush()
+    assert not Event.objects.filter(sender="after the tests").exists()
+    assert writer.counts["skipped"] > skipped_before
+
+
 def attempts_to_write_one_chain(monkeypatch, refusal: Callable[[int], Exception]) -> int:
     """Record one chain and flush it, each commit refused with `refusal(attempt)`; how many
     commits the writer tried."""
