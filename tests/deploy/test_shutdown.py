@@ -1,7 +1,7 @@
 """Stopping a server with feeds open: it stops at once, and the browsers resume on the next one.
 
-Each case runs a documented command: the deploy command (several workers, no graceful timeout
-of uvicorn's, stopped with SIGTERM) and `make run` (one process, Ctrl+C).
+Each case runs a documented command: docs/deploy.md's (with two workers, not four; stopped with
+SIGTERM) and `make run`'s (one process, Ctrl+C), each with its --timeout-graceful-shutdown.
 """
 
 import http.client
@@ -25,13 +25,20 @@ from signal_lens.store.writer import LOCK_KEY
 from tests.http_client import Browser, event_ids, follow, read_until, watch_feed
 
 VISITORS = 9  # Each opens as many streams as a visitor may (4): 36, with the watched one 37.
-STOPPED_WITHIN = 5  # Seconds; uvicorn alone waits for every stream, up to ten minutes each.
+# Seconds. uvicorn alone waits for every stream until its graceful timeout, then cuts them
+# without their last chunk: the streams' endings tell that apart from the feed ending them.
+STOPPED_WITHIN = 5
 BEFORE = ["/accounts/signup/"]  # Requested as the first server stops.
 AFTER = ["/playground/", "/accounts/password/reset/"]  # Requested on the next one.
 LAST = ["/", "/playground/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 
+# name: (uvicorn's options, its graceful timeout in seconds, the signal that stops it)
 COMMANDS = {
-    "deploy": (["--workers", "2"], None, signal.SIGTERM),
+    "deploy": (
+        ["--workers", "2", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"],
+        5,
+        signal.SIGTERM,
+    ),
     "make run": ([], 3, signal.SIGINT),
 }
 
