@@ -1,4 +1,4 @@
-"""Redis away: the cache answers as an empty one, rate limits fail open, the log says so once.
+"""Redis away: the cache answers as an empty one, rate limits fail open, the log says so twice.
 
 docs/deploy.md ("When things fail") says what an operator sees.
 """
@@ -8,7 +8,83 @@ import threading
 import time
 from typing import Any
 
+from django.utils.functional import cached_property
 from django_redis.cache import RedisCache, omit_exception
+from django_redis.exceptions import ConnectionInterrupted
+from redis import ConnectionPool
+from redis.connection import AbstractConnection
+
+logger = logging.getLogger("signal_lab.cache")
+
+
+class Outage:
+    """One line when the cache stops answering; one when Redis takes a connection again, with the
+    count of cache calls skipped meanwhile. Nothing between: the first line stands until then."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.started: float | None = None
+        self.skipped = 0
+
+    def skip(self, error: ConnectionInterrupted) -> None:
+        with self.lock:
+            self.skipped += 1
+            if self.started is not None:
+                return
+            self.started = time.monotonic()
+        logger.warning(
+            "cache unreachable (%s): pages are served without it until it is back", error
+        )
+
+    def connected(self, connection: AbstractConnection) -> None:
+        """Redis took a connection (redis-py calls this after each connect): an outage is over."""
+        with self.lock:
+            if self.started is None:
+                return
+            lasted, skipped = time.monotonic() - self.started, self.skipped
+            self.started, self.skipped = None, 0
+        logger.warning(
+            "cache back after %.1f s (cache calls skipped meanwhile: %d)", lasted, skipped
+        )
+
+
+# One per process: Django makes a cache object per thread, and an outage is the whole worker's.
+_outage = Outage()
+
+
+class WatchedPool(ConnectionPool):
+    """redis-py's pool, whose connections tell the outage when Redis takes them.
+
+    A call that answers is no proof: close() and get_many([]) answer without Redis. A connect is,
+    and the pool's connections connect again only after they broke: the first after an outage.
+    """
+
+    def make_connection(self) -> Any:
+        connection = super().make_connection()
+        connection.register_connect_callback(_outage.connected)
+        return connection
+
+
+class Watched:
+    """django-redis's client, each call that Redis did not answer counted by the outage."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self.client, name)
+        if not callable(found):
+            return found
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return found(*args, **kwargs)
+            except ConnectionInterrupted as error:
+                _outage.skip(error)
+                raise  # For django-redis's IGNORE_EXCEPTIONS: a miss, a skipped write.
+
+        setattr(self, name, call)  # Built once a name: later calls find it without __getattr__.
+        return call
 
 
 class FailOpenRedisCache(RedisCache):
@@ -19,43 +95,10 @@ class FailOpenRedisCache(RedisCache):
     outage, a second late. With it they go unlimited until Redis is back (fail open).
     """
 
+    @cached_property
+    def client(self) -> Any:
+        return Watched(super().client)
+
     @omit_exception(return_value=True)
     def add(self, *args: Any, **kwargs: Any) -> bool:
         return self.client.add(*args, **kwargs)
-
-
-class OncePerOutage(logging.Filter):
-    """Keep the first record of an outage, then one a minute with how many were held back.
-
-    django-redis logs every cache call it skipped, with its traceback: a page skips several, so
-    a Redis stopped for ten seconds under load would fill the log. An outage is over once a
-    minute passes with nothing skipped.
-    """
-
-    def __init__(self, every: float = 60.0) -> None:
-        super().__init__()
-        self.every = every
-        self.lock = threading.Lock()
-        self.last_skip = self.last_line = -float("inf")
-        self.held = 0
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            new_outage = now - self.last_skip > self.every
-            self.last_skip = now
-            if not new_outage and now - self.last_line < self.every:
-                self.held += 1
-                return False
-            held, self.held, self.last_line = self.held, 0, now
-        error = record.exc_info[1] if record.exc_info else None
-        cause = f"{type(error).__name__}: {error}" if error else record.getMessage()
-        if new_outage:
-            record.msg = "cache unreachable (%s): pages are served without it until it is back"
-            record.args = (cause,)
-        else:
-            record.msg = "cache still unreachable (%s): %d more cache calls skipped"
-            record.args = (cause, held + 1)
-        record.levelno, record.levelname = logging.WARNING, "WARNING"
-        record.exc_info = record.exc_text = None
-        return True

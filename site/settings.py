@@ -158,6 +158,7 @@ CACHES = {
             # misses, every write is skipped and rate limits fail open (site/redis_outage.py),
             # and a Redis that hangs costs a request at most a second.
             "OPTIONS": {
+                "CONNECTION_POOL_CLASS": "redis_outage.WatchedPool",  # Logs when Redis is back.
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
@@ -173,9 +174,6 @@ CACHES = {
         }
     )
 }
-# django-redis logs each cache call it skipped; the "outage" filter below keeps one line of it.
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "signal_lab.cache"
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -302,8 +300,6 @@ FEED_NAMED_MODELS = {"profiles.Topic": "name"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"outage": {"()": "redis_outage.OncePerOutage"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"signal_lab.cache": {"filters": ["outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -5,23 +5,27 @@ with it, and walks a visitor through signup, login and the pages that draw the f
 """
 
 import os
+import re
 import shutil
+import subprocess
 import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 import redis
 
-from devtools.servers import migrate, start_redis, start_uvicorn, stop
+from devtools.servers import migrate, start_redis, start_uvicorn, stop, wait_for_port
 from tests.helpers import PASSWORD
 from tests.http_client import Browser
 
 
 @pytest.fixture
 def site(server_database, tmp_path) -> Iterator[SimpleNamespace]:
-    """One uvicorn worker whose cache is a private Redis; the Redis process, URL and log."""
+    """One uvicorn worker whose cache is a private Redis; the Redis process, URL and folder, and
+    the server's log."""
     if not shutil.which("redis-server"):
         if os.environ.get("CI"):
             raise RuntimeError("redis-server is not installed")
@@ -33,12 +37,31 @@ def site(server_database, tmp_path) -> Iterator[SimpleNamespace]:
     migrate(env)
     log = tmp_path / "uvicorn.log"
     url, _, server = start_uvicorn(env, log)
+    found = SimpleNamespace(url=url, redis=redis_server, redis_url=redis_url, folder=tmp_path)
+    found.log = log
     try:
-        yield SimpleNamespace(url=url, redis=redis_server, redis_url=redis_url, log=log)
+        yield found
     finally:
         stop(server)
-        redis_server.kill()
-        redis_server.wait()
+        found.redis.kill()  # The one running now: after a restart, not the first.
+        found.redis.wait()
+
+
+def stop_redis(site: SimpleNamespace) -> None:
+    site.redis.kill()
+    site.redis.wait()
+
+
+def restart_redis(site: SimpleNamespace) -> None:
+    """A Redis again where the stopped one listened, empty as after a restart."""
+    port, log = urlsplit(site.redis_url).port, site.folder / "redis-again.log"
+    with log.open("w") as out:
+        site.redis = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(site.folder)],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    wait_for_port(port, site.redis, log)
 
 
 def answer(browser: Browser, url: str, form: dict[str, str] | None = None) -> int:
@@ -86,18 +109,29 @@ def failed(statuses: dict[str, int]) -> dict[str, int]:
 
 
 def outage_lines(log: Path) -> list[str]:
-    return [line for line in log.read_text().splitlines() if "cache unreachable" in line]
+    return [line for line in log.read_text().splitlines() if line.startswith("cache ")]
 
 
 def test_every_step_answers_while_redis_is_down(site):
     assert failed(journey(site.url, "before@example.com")) == {}
-    site.redis.kill()
-    site.redis.wait()
+    stop_redis(site)
     during = journey(site.url, "during@example.com")
     assert failed(during) == {}
     assert during["13 POST /accounts/login/"] in {200, 302}, during  # Fail open: not 429.
     # One line for the whole outage, not one per request (a journey makes dozens of cache calls).
     assert len(outage_lines(site.log)) == 1, outage_lines(site.log)
+    assert "Traceback" not in site.log.read_text()
+
+
+def test_the_journey_recovers_once_redis_is_back_and_the_log_says_so(site):
+    stop_redis(site)
+    assert failed(journey(site.url, "during@example.com")) == {}
+    restart_redis(site)
+    assert failed(journey(site.url, "after@example.com")) == {}
+    assert redis.Redis.from_url(site.redis_url).dbsize() > 0  # The cache is used again.
+    start, back = outage_lines(site.log)
+    assert start.startswith("cache unreachable (Redis ConnectionError: ")
+    assert re.fullmatch(r"cache back after [\d.]+ s \(cache calls skipped meanwhile: \d+\)", back)
     assert "Traceback" not in site.log.read_text()
 
 
