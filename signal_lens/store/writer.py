@@ -635,8 +635,15 @@ def _test_database_open(connection: BaseDatabaseWrapper) -> bool:
     return True
 
 
+class _RealDatabaseAgain(Exception):
+    """The runner named the real database again before this write connected: it may be there."""
+
+
 def _commit(connection: BaseDatabaseWrapper, rows: list[dict[str, Any]]) -> None:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # Connected now, on the name of this moment: names never turn back into test ones.
+        if connection.alias in _tested and not _under_test(connection.alias):
+            raise _RealDatabaseAgain
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
         _insert(cursor, rows)
