@@ -3,13 +3,14 @@ virtual environment with Django only (and django-debug-toolbar for its panel), a
 `django-admin startproject` as docs/install.md says, served by uvicorn, seen in Chromium."""
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from devtools.servers import ROOT, free_port, stop, wait_for_port
 
@@ -143,14 +144,21 @@ def strict(installed) -> Path:
     return installed
 
 
-def test_the_feeds_pages_work_under_the_hosts_csp(browser, strict, served):
-    context = browser.new_context(base_url=served)
-    page = context.new_page()
+def console_errors(page: Page) -> list[str]:
+    """The page's console errors and uncaught exceptions, as they come (a refused script or
+    style under the host's CSP is one)."""
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     # A new project has no favicon: the browser's own request for one is no fault of the feed.
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    return errors
+
+
+def test_the_feeds_pages_work_under_the_hosts_csp(browser, strict, served):
+    context = browser.new_context(base_url=served)
+    page = context.new_page()
+    errors = console_errors(page)
     page.goto("/signals/receivers/")
     expect(page.get_by_role("heading", name="Signals and their receivers")).to_be_visible()
     page.goto("/signals/")
@@ -165,6 +173,7 @@ def test_a_login_shows_in_the_feed_and_in_the_toolbar_panel(browser, served):
     context = browser.new_context(base_url=served)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    errors = console_errors(page)
     page.goto("/admin/login/")
     page.get_by_label("Username").fill("ada")
     page.get_by_label("Password").fill(PASSWORD)
@@ -183,7 +192,13 @@ def test_a_login_shows_in_the_feed_and_in_the_toolbar_panel(browser, served):
     signals.click()
     panel = page.locator("#SignalsLivePanel")
     expect(panel.get_by_text("user_logged_in")).to_be_visible()
-    expect(panel.get_by_role("link", name="This request's full waterfall")).to_be_visible()
+    # Django's own receiver, timed, with the one UPDATE it runs counted.
+    expect(panel.get_by_text(re.compile(r"update_last_login: [0-9.]+ ms, 1 query"))).to_be_visible()
+    panel.get_by_role("link", name="This request's full waterfall").click()
+    waterfall = page.get_by_role("list", name="Signals and receivers on one time scale")
+    expect(waterfall.get_by_text("user_logged_in").first).to_be_visible()
+    expect(page.get_by_role("heading", name="POST /admin/login/")).to_be_visible()
     page.goto("/signals/")
     expect(page.get_by_text("user_logged_in").first).to_be_visible()
     context.close()
+    assert errors == []
